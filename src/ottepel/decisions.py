@@ -1,0 +1,105 @@
+"""Policy levers and the compiled decision schedule.
+
+A *lever* is a named policy quantity (an investment share, a price index, a ploughing
+plan). Mechanism modules declare their levers in ``LEVERS``; a scenario's dated
+decisions set them. Three lever kinds:
+
+- ``level``: holds from the decision's month until another decision changes it;
+- ``annual``: applies to the calendar year of the decision only (plans, ploughing);
+- ``pulse``: happens in the decision's month only (a speech, an amnesty).
+
+The compiled ``Decisions`` holds, per lever, an array over months (and regions for a
+regional lever). Each decision keeps its sponsor, so the politics mechanism can tell
+which ones a run's leadership would still enforce.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Lever:
+    """A policy quantity that decisions set.
+
+    Attributes:
+        kind: ``level``, ``annual`` or ``pulse``.
+        default: value when no decision applies.
+        lo, hi: allowed range of a decision's value.
+        unit: physical unit.
+        regional: True if the lever has a value per region.
+        description: what it means.
+    """
+
+    kind: Literal["level", "annual", "pulse"]
+    default: float
+    lo: float
+    hi: float
+    unit: str
+    regional: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class CompiledDecision:
+    """One scheduled decision after validation (used by politics and reports)."""
+
+    id: str
+    lever: str
+    month: int
+    year: int
+    sponsor: str
+    source: str
+    total: float
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """The decision schedule of a scenario, compiled to arrays.
+
+    Attributes:
+        months: (months,) datetime64[M], the simulated months.
+        values: lever name -> (months,) or (months, regions) float64.
+        schedule: the individual decisions in date order.
+    """
+
+    months: np.ndarray
+    values: dict[str, np.ndarray]
+    schedule: tuple[CompiledDecision, ...] = field(default=())
+
+    def at(self, lever: str, month: int) -> np.ndarray | float:
+        """Value of a lever in a month: a float, or (regions,) for a regional lever."""
+        v = self.values[lever][month]
+        return float(v) if np.ndim(v) == 0 else v
+
+    def year_total(self, lever: str, year: int) -> float:
+        """Sum over a calendar year (and regions) of a lever's monthly values."""
+        years = self.months.astype("datetime64[Y]").astype(int) + 1970
+        return float(self.values[lever][years == year].sum())
+
+
+def compile_lever(
+    lever: Lever, months: np.ndarray, n_regions: int, entries: list[tuple[int, np.ndarray]]
+) -> np.ndarray:
+    """Turn (month index, value) entries into an array over months.
+
+    Args:
+        lever: the lever definition.
+        months: (months,) datetime64[M].
+        n_regions: number of regions (used when the lever is regional).
+        entries: sorted (month index, value) pairs; value is scalar or (regions,).
+    """
+    shape = (len(months), n_regions) if lever.regional else (len(months),)
+    out = np.full(shape, lever.default, dtype=float)
+    years = months.astype("datetime64[Y]").astype(int) + 1970
+    for m, value in entries:
+        if lever.kind == "level":
+            out[m:] = value
+        elif lever.kind == "annual":
+            out[years == years[m]] = value
+        else:
+            out[m] = value
+    return out

@@ -1,0 +1,205 @@
+"""The engine: initial state, the monthly step, chunked ensembles, and ``simulate``.
+
+The monthly step calls the mechanisms in ``mechanisms.ORDER`` (documented in
+docs/ODD.md). Runs are stepped together in chunks; randomness is keyed on the global run
+index, so run k is bit-identical whatever the chunk it ran in.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import mechanisms
+from .data import load_regions
+from .params import RuntimeParams
+from .rng import Streams
+from .scenario import Scenario, load_scenario
+from .state import Clock, Context, State, validate
+
+EVENT_COLUMNS = ["run", "month", "kind", "actors", "magnitude", "causes"]
+
+
+def _clock(months: np.ndarray, m: int) -> Clock:
+    d = months[m]
+    year = int(d.astype("datetime64[Y]").astype(int) + 1970)
+    return Clock(month=m, year=year, month_of_year=int(d.astype(int) % 12 + 1))
+
+
+def initial_state(scenario: Scenario, run_ids: np.ndarray, seed: int,
+                  params: RuntimeParams | None = None) -> State:
+    """The state at the scenario's first month, before it is stepped."""
+    regions = load_regions()
+    params = params if params is not None else scenario.params
+    rng = Streams(seed, np.asarray(run_ids, dtype=np.int64))
+    ctx = Context(regions, len(run_ids), scenario.months, params, scenario.decisions, rng,
+                  scenario.weather, scenario.politics)
+    state = State(clock=_clock(scenario.months, 0), n_runs=len(run_ids), context=ctx)
+    # Population first: the other domains start from its urban and rural stocks.
+    pop = mechanisms.population.init(ctx)
+    ctx = dataclasses.replace(ctx, urban_start=pop.urban.sum(1), rural_start=pop.rural.sum(1),
+                              rural_by_region=pop.rural[0].copy())
+    state = dataclasses.replace(state, context=ctx).with_domain("population", pop)
+    for mech in mechanisms.ORDER:
+        if mech.NAME != "population":
+            state = state.with_domain(mech.NAME, mech.init(ctx))
+    return state
+
+
+def step(state: State, decisions, params: RuntimeParams, rng: Streams) -> State:
+    """One month: every mechanism in the documented order (see mechanisms.ORDER)."""
+    state = dataclasses.replace(state, events=())
+    for mech in mechanisms.ORDER:
+        state = mech.step(state, decisions, params, rng)
+    return state
+
+
+@dataclass
+class ChunkOutput:
+    """What one chunk of runs produced.
+
+    Attributes:
+        run_ids: (runs,) int64 global run indices.
+        national: name -> (runs, months) float64.
+        regional: name -> (runs, years, regions) float32 (December values).
+        events: DataFrame with EVENT_COLUMNS.
+    """
+
+    run_ids: np.ndarray
+    national: dict[str, np.ndarray]
+    regional: dict[str, np.ndarray]
+    events: pd.DataFrame
+
+
+def national_catalog() -> dict[str, tuple[str, str, str]]:
+    """All national output variables: name -> (unit, cadence, description)."""
+    out: dict[str, tuple[str, str, str]] = {}
+    for mech in mechanisms.ORDER:
+        out.update(getattr(mech, "NATIONAL", {}))
+    return out
+
+
+def regional_catalog() -> dict[str, tuple[str, str]]:
+    """All regional output variables: name -> (unit, description)."""
+    out: dict[str, tuple[str, str]] = {}
+    for mech in mechanisms.ORDER:
+        out.update(getattr(mech, "REGIONAL", {}))
+    return out
+
+
+def run_chunk(scenario: Scenario, run_ids: np.ndarray, seed: int,
+              params: RuntimeParams | None = None, debug: bool = False,
+              on_month: Callable[[int], None] | None = None) -> ChunkOutput:
+    """Simulate a chunk of runs over the whole scenario.
+
+    Args:
+        scenario: the compiled scenario.
+        run_ids: global run indices (keys of the random streams).
+        seed: ensemble seed.
+        params: runtime parameters (default: the scenario's); may carry a run axis.
+        debug: validate the state after every month.
+        on_month: callback after each month (progress bars).
+    """
+    run_ids = np.asarray(run_ids, dtype=np.int64)
+    params = params if params is not None else scenario.params
+    state = initial_state(scenario, run_ids, seed, params)
+    rng = state.context.rng
+    months = scenario.months
+    cat = national_catalog()
+    rcat = regional_catalog()
+    n, nm = len(run_ids), len(months)
+    nat = {k: np.full((n, nm), np.nan) for k in cat}
+    decembers = [m for m in range(nm) if _clock(months, m).month_of_year == 12]
+    reg = {k: np.zeros((n, len(decembers), state.context.regions.n), np.float32) for k in rcat}
+    events: list[pd.DataFrame] = []
+    for m in range(nm):
+        clock = _clock(months, m)
+        state = dataclasses.replace(state, clock=clock)
+        state = step(state, scenario.decisions, params, rng)
+        if debug:
+            problems = validate(state)
+            if problems:
+                raise RuntimeError(f"invalid state in {months[m]}: {problems[:5]}")
+        _record(state, m, clock, nat, cat)
+        if clock.month_of_year == 12:
+            _record_regional(state, decembers.index(m), reg)
+        for b in state.events:
+            events.append(pd.DataFrame({
+                "run": run_ids[b.runs], "month": months[m], "kind": b.kind,
+                "actors": np.broadcast_to(np.asarray(b.actors, dtype=object), b.runs.shape),
+                "magnitude": b.magnitude,
+                "causes": np.broadcast_to(np.asarray(b.causes, dtype=object), b.runs.shape),
+            }))
+        if on_month:
+            on_month(m)
+    ev = pd.concat(events, ignore_index=True) if events else pd.DataFrame(
+        {c: pd.Series(dtype=t) for c, t in zip(EVENT_COLUMNS, ["int64", "datetime64[s]", "object", "object", "float64", "object"], strict=True)})
+    return ChunkOutput(run_ids, nat, reg, ev)
+
+
+def _record(state: State, m: int, clock: Clock, nat: dict, cat: dict) -> None:
+    for mech in mechanisms.ORDER:
+        if not hasattr(mech, "national"):
+            continue
+        with np.errstate(divide="ignore", invalid="ignore"):
+            vals = mech.national(state)
+        for k, v in vals.items():
+            if cat[k][1] == "monthly" or clock.month_of_year == 12:
+                nat[k][:, m] = v
+
+
+def _record_regional(state: State, i: int, reg: dict) -> None:
+    for mech in mechanisms.ORDER:
+        if hasattr(mech, "regional"):
+            for k, v in mech.regional(state).items():
+                reg[k][:, i, :] = v
+
+
+def chunk_bounds(runs: int, chunk_size: int, start: int = 0) -> Iterator[tuple[int, int]]:
+    """(start, stop) of each chunk of a run range."""
+    for a in range(start, runs, chunk_size):
+        yield a, min(a + chunk_size, runs)
+
+
+def simulate(scenario: str | Path | Scenario = "khrushchev-1953", runs: int = 100, seed: int = 0,
+             chunk_size: int = 1000, params: RuntimeParams | None = None,
+             store: str | Path | None = None, progress: Callable[[int], None] | None = None,
+             debug: bool = False):
+    """Run an ensemble and return a :class:`ottepel.results.Result`.
+
+    Args:
+        scenario: a packaged scenario name, a path to a TOML file, or a loaded Scenario.
+        runs: number of runs in the ensemble.
+        seed: ensemble seed (runs 0..runs-1 are keyed on it).
+        chunk_size: runs stepped together (results do not depend on it).
+        params: runtime parameters overriding the scenario's (may carry a run axis).
+        store: if given, a directory where chunks are written (Parquet + DuckDB catalogue);
+            an interrupted ensemble in the same store resumes.
+        progress: callback receiving the number of runs just completed.
+        debug: validate the state after every month.
+    """
+    from .results import Result
+
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    if runs < 1:
+        raise ValueError("runs must be at least 1")
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be at least 1")
+    if store is not None:
+        from .store import Store
+
+        st = Store(store)
+        st.run_ensemble(sc, runs, seed, chunk_size, params=params, progress=progress, debug=debug)
+        return st.result(sc.name, seed, runs)
+    chunks = []
+    for a, b in chunk_bounds(runs, chunk_size):
+        p = params.subset(np.arange(a, b)) if params is not None else None
+        chunks.append(run_chunk(sc, np.arange(a, b), seed, p, debug))
+        if progress:
+            progress(b - a)
+    return Result.from_chunks(sc, seed, chunks)
