@@ -16,10 +16,11 @@ Each module exposes:
 
 from __future__ import annotations
 
-from . import agriculture, grain, housing, industry, livestock, population, weather
+from . import agriculture, grain, housing, industry, livestock, politics, population, weather
 
 ORDER = (
     weather,      # 1. this crop year's weather by region (drawn each January)
+    politics,     # 1b. who rules: before the economy, whose levers it gates (Decisions.at_runs)
     population,   # 2. births, deaths, migration to towns and to the virgin lands
     industry,     # 3. investment by sector, capital, group A/B output, defence
     agriculture,  # 4. sowing (April), harvest and procurement (September)

@@ -1,0 +1,1 @@
+"""Validation of model outputs against historical patterns (pattern-oriented modelling)."""
