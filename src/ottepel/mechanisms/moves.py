@@ -489,6 +489,8 @@ def _plenum(w: Work, mo, rows, tgt, init, coal, yes, h, by, p) -> np.ndarray:
         remove(w, r, tgt[lost], fate_u[lost, tgt[lost]], mo.norm[r], "CC plenum",
                [by[i] for i in lost], p.trial_delay)
         w.mut("offices")[r, FS] = cand[lost]
+        w.mut("repudiated")[r, tgt[lost]] = True
+        transfer_clients(w, r, tgt[lost], cand[lost])
         w.mut("prestige")[r, cand[lost]] += p.prestige_plenum_win
         loyal = (mo.presidium[r] & mo.active[r]) & ~yes[lost]
         loyal[np.arange(len(r)), tgt[lost]] = False
@@ -501,6 +503,26 @@ def _plenum(w: Work, mo, rows, tgt, init, coal, yes, h, by, p) -> np.ndarray:
         _retaliate(w, mo, rows[kept], tgt[kept], init[kept], yes[kept], h[kept], fate_u[kept], p)
         pack[kept] = True
     return pack
+
+
+def transfer_clients(w: Work, rows, old, new) -> None:
+    """The apparatus follows the new First Secretary: the old one's CC clients become his.
+
+    After Khrushchev's fall the regional secretaries he had appointed served Brezhnev;
+    a fallen leader's men keep their posts until the next congress or turnover.
+    """
+    if not len(rows):
+        return
+    from . import cc as ccm
+
+    lt = load_leaders()
+    patron = w.mut("cc_patron")
+    sub = patron[rows]
+    patron[rows] = np.where(sub == old[:, None], new[:, None], sub).astype(patron.dtype)
+    counts = w.mut("clients")
+    counts[rows] = ccm.client_counts(w.get("cc_type")[rows], patron[rows], lt.n)
+    mil, sec = ccm.security_military_counts(counts[rows])
+    w.mut("mil_clients")[rows], w.mut("sec_clients")[rows] = mil, sec
 
 
 class _Rows:

@@ -138,7 +138,7 @@ class Params(ParamGroup):
     prep_months: float = param(2.0, 1.0, 6.0, "months", "events.csv: Stalin died 1953-03-05, Beria arrested 1953-06-26 after weeks of canvassing")
     fire_prob: float = param(0.5, 0.1, 1.0, "1/month", _A)
     detect_base: float = param(0.01, 0.0, 0.2, "1/month", _A)
-    detect_security: float = param(0.02, 0.0, 0.5, "1/month per force unit", "Knight 1993: the security chief's informers")
+    detect_security: float = param(0.015, 0.0, 0.5, "1/month per force unit", "Knight 1993: the security chief's informers")
     waver: float = param(0.15, 0.0, 0.5, "probability", "notes.md: accounts of June 1957 give 7-4, 8-3 or 6-4")
     arbiter_prior: float = param(0.3, 0.0, 1.0, "probability", _T + " ch. 13: in 1957 the majority expected the Presidium to decide, as in 1955")
     cc_estimate_sd: float = param(0.06, 0.01, 0.3, "vote share", _A + ": plotters misjudge the CC")
@@ -196,6 +196,7 @@ class Params(ParamGroup):
     appoint_noise: float = param(0.5, 0.0, 2.0, "1", _A)
     appoint_outsider: float = param(0.5, 0.01, 5.0, "weight", _A + ": posts given to officials the model does not name")
     accumulation: float = param(1.0, 0.0, 2.0, "1", _A + ": an ambitious, dominant First Secretary takes the premiership")
+    repudiation: float = param(0.8, 0.0, 1.0, "fraction", "Tompson 1995 ch. 10: the November 1964 plenum undid the party's bifurcation; the successors rolled back Khrushchev's schemes")
     adoption_distance: float = param(2.0, 0.5, 4.0, "stance units", _A + ": at this stance distance a leader drops his predecessor's policy")
     mortality_60: float = param(0.006, 0.0, 0.05, "1/yr", "assumption: the Kremlin elite lived long (of these 19 men, none died in 1953-64 and five in 1965-75)")
     mortality_slope: float = param(0.085, 0.0, 0.15, "1/yr of age", "Gompertz slope of adult human mortality")
@@ -223,6 +224,7 @@ class PoliticsState:
         plot_target, plot_months, plot_initiator: (runs,) int, the plot being prepared.
         trial_month, death_month: (runs, L) int, month index (-1 none).
         barred_until: (runs, L) int, month until which a demoted leader gets no office.
+        repudiated: (runs, L) bool, removed by a CC plenum (his policies are rolled back).
         sovnarkhoz_done: (runs,) bool; defence_prev: (runs,) float, last month's defence share.
         adoption: (runs, sponsors) float, 0..1 (see ``Decisions.at_runs``).
         cc_type, cc_patron, cc_region: (runs, S) int; cc_stance, cc_offset: (runs, S) float.
@@ -253,6 +255,7 @@ class PoliticsState:
     trial_month: np.ndarray = field(default=None)
     death_month: np.ndarray = field(default=None)
     barred_until: np.ndarray = field(default=None)
+    repudiated: np.ndarray = field(default=None)
     sovnarkhoz_done: np.ndarray = field(default=None)
     defence_prev: np.ndarray = field(default=None)
     adoption: np.ndarray = field(default=None)
@@ -302,7 +305,7 @@ def init(ctx: Context) -> PoliticsState:
         grievance=np.zeros((n, len(MEMBER_TYPES))), plot_target=np.full(n, -1),
         plot_months=np.zeros(n, dtype=np.int64), plot_initiator=np.full(n, -1),
         trial_month=np.full((n, n_l), -1), death_month=np.full((n, n_l), -1),
-        barred_until=np.full((n, n_l), -1),
+        barred_until=np.full((n, n_l), -1), repudiated=np.zeros((n, n_l), bool),
         sovnarkhoz_done=np.zeros(n, bool),
         defence_prev=np.full(n, float(defence[0]) if defence is not None else 0.12),
         adoption=np.ones((n, len(ctx.decisions.sponsors))),
@@ -590,6 +593,9 @@ def _apply_record(w: mv.Work, runs, r, who, lt) -> None:
         w.emit("execution", runs, 1.0, f"target={name}", src)
     elif r.action == "appoint":
         offices[:, office] = who
+        if office == FS and who >= 0:
+            old = w.ps.offices[:, FS]
+            mv.transfer_clients(w, runs[old >= 0], old[old >= 0], np.full(int((old >= 0).sum()), who))
         w.emit("appointment", runs, float(office), f"target={name}; office={r.office}", src)
     elif r.action == "demote":
         offices[:, office] = np.where(offices[:, office] == who, NONE, offices[:, office])
@@ -605,7 +611,9 @@ def _apply_record(w: mv.Work, runs, r, who, lt) -> None:
         w.emit("promotion", runs, 1.0, f"target={name}", src)
     elif r.action in ("presidium_vote", "plenum_vote"):
         votes = str(r.detail)
-        w.emit(r.action, runs, 7.0 if r.action == "presidium_vote" and votes.startswith("7") else 1.0,
+        n_pres = (w.get("presidium") & (w.get("status") == ACTIVE)).sum(1) - 1.0
+        size = float(votes.split("-")[0]) if votes[:1].isdigit() else n_pres
+        w.emit(r.action, runs, size if r.action == "presidium_vote" else 1.0,
                f"target={name}; office={r.office}",
                f"outcome={'passed' if r.action == 'presidium_vote' else votes}; {src}")
 
@@ -615,8 +623,14 @@ def _sponsor_ids(sponsors: tuple[str, ...]) -> dict[str, int]:
     return load_leaders().ids_of(list(sponsors))
 
 
-def _adoption(offices, sponsors: tuple[str, ...], p) -> np.ndarray:
-    """(runs, sponsors): how far the leader in charge carries out each sponsor's decisions."""
+def _adoption(offices, repudiated, sponsors: tuple[str, ...], p) -> np.ndarray:
+    """(runs, sponsors): how far the leader in charge carries out each sponsor's decisions.
+
+    1 while the sponsor is First Secretary or Premier; otherwise the stance similarity of
+    the leader in charge (First Secretary, else Premier), 1 - gap / ``adoption_distance``,
+    cut by ``repudiation`` if the CC removed the sponsor (his successors roll back the
+    policies that cost him the CC).
+    """
     ids = _sponsor_ids(sponsors)
     n = len(offices)
     out = np.ones((n, len(sponsors)))
@@ -629,6 +643,7 @@ def _adoption(offices, sponsors: tuple[str, ...], p) -> np.ndarray:
             continue
         holds = (fs == s) | (pm == s)
         g = np.clip(1.0 - gap[np.maximum(charge, 0), s] / p.adoption_distance, 0.0, 1.0)
+        g = g * (1.0 - p.repudiation * repudiated[:, s])
         out[:, col] = np.where(holds | (charge < 0), 1.0, g)
     return out
 
@@ -677,7 +692,7 @@ def _finish(w: mv.Work, state: State, mo, fs_before, p) -> State:
         w.mut("policy_grievance")[changed] = 0.0
     sponsors = state.context.decisions.sponsors
     adoption = (np.ones((state.n_runs, len(sponsors))) if state.context.politics_mode == "pinned"
-                else _adoption(offices, sponsors, p))
+                else _adoption(offices, w.get("repudiated"), sponsors, p))
     values = {f: w.get(f) for f in PoliticsState.__dataclass_fields__ if f != "congress"}
     values.update(power=power, share_ema=ema, adoption=adoption)
     new = PoliticsState(**values, congress=w.congress)

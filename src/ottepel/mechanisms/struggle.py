@@ -136,8 +136,9 @@ def hostility(s, tg, thr, noise, p) -> np.ndarray:
     """H[r, k, j]: leader j's wish to see target slot k removed (runs, K, L); -inf if moot.
 
     H = threat_i + stance distance + grudge_ji + [i is FS] (policy grievance_j + CC mood
-        x ambition_j) + envy of i's offices + rivalry of the two strongest - tie_ji
-        - client loyalty - restraint + noise_j;
+        x ambition_j) + envy of i's offices (an appetite that grows with the strongest
+        leader's lead) + rivalry of the two strongest - tie_ji - client loyalty
+        - restraint + noise_j;
     then clients defer to their patron (H = (1 - c) H_own + c H_patron, unless the target
     is the patron himself) and everyone but the target's clients leans toward the
     strongest leader's hostility, the more so the clearer his lead.
@@ -152,13 +153,16 @@ def hostility(s, tg, thr, noise, p) -> np.ndarray:
     held = (s.offices[:, None, :] == tg[:, :, None]) & (tg >= 0)[:, :, None]
     fs_terms = p.policy_grievance_weight * s.policy_grievance + p.mood * s.cc_mood[:, None] * lt.ambition
     loyal = s.leader_patron[:, None, :] == tg[:, :, None]
-    h = (static[t] + thr[rows[:, None], t][:, :, None] + s.grudge[s.idx[:, None], t]
-         + is_fs[:, :, None] * fs_terms[:, None, :] + held.astype(float) @ envy_w
-         - p.client_loyalty * loyal + noise[:, None, :])
     pw = np.where(s.active, s.power, -1.0)
     top = np.argmax(pw, 1)
     pw[rows, top] = -2.0
     second = np.argmax(pw, 1)
+    lead = (s.power[rows, top] - s.power[rows, second]) / np.maximum(s.power.sum(1), 1e-9)
+    appetite = np.ones((n, n_l))
+    appetite[rows, top] += np.clip(lead / 0.2, 0.0, 1.5)
+    h = (static[t] + thr[rows[:, None], t][:, :, None] + s.grudge[s.idx[:, None], t]
+         + is_fs[:, :, None] * fs_terms[:, None, :] + (held.astype(float) @ envy_w) * appetite[:, None, :]
+         - p.client_loyalty * loyal + noise[:, None, :])
     for a, b in ((top, second), (second, top)):
         r, kk = np.nonzero(tg == a[:, None])
         h[r, kk, b[r]] += p.rivalry * lt.ambition[b[r]]
@@ -167,7 +171,6 @@ def hostility(s, tg, thr, noise, p) -> np.ndarray:
     flat = (np.arange(n * k) * n_l).reshape(n, k, 1) + lp[:, None, :]
     h_pat = h.ravel()[flat]
     h = np.where(follows, (1.0 - p.follow_patron) * h + p.follow_patron * h_pat, h)
-    lead = (s.power[rows, top] - s.power[rows, second]) / np.maximum(s.power.sum(1), 1e-9)
     weight = p.follow_strongest * np.clip(lead / 0.1, 0.0, 1.0)
     h_top = np.maximum(h[rows, :, top], 0.0)
     h = h + np.where(loyal, 0.0, (weight[:, None] * h_top)[:, :, None])
