@@ -26,7 +26,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from .leaders import MEMBER_TYPES, MIL, MIN, REG, SEC, cc_composition, load_leaders, patronage_weights
+from .leaders import (
+    MEMBER_TYPES,
+    MIL,
+    MIN,
+    REG,
+    SEC,
+    cc_composition,
+    load_leaders,
+    patronage_weights,
+)
 
 N_TYPES = len(MEMBER_TYPES)
 

@@ -532,7 +532,6 @@ def _mortality(w: mv.Work, state: State, p) -> None:
 
 def _month_context(w: mv.Work, state: State, p, rows=None) -> SimpleNamespace:
     """Arrays the struggle reads this month (all runs, or the runs ``rows``)."""
-    lt = load_leaders()
     sel = slice(None) if rows is None else rows
 
     def get(name):
