@@ -169,7 +169,7 @@ def chunk_bounds(runs: int, chunk_size: int, start: int = 0) -> Iterator[tuple[i
 def simulate(scenario: str | Path | Scenario = "khrushchev-1953", runs: int = 100, seed: int = 0,
              chunk_size: int = 1000, params: RuntimeParams | None = None,
              store: str | Path | None = None, progress: Callable[[int], None] | None = None,
-             debug: bool = False):
+             debug: bool = False, cluster: str | None = None):
     """Run an ensemble and return a :class:`ottepel.results.Result`.
 
     Args:
@@ -182,6 +182,8 @@ def simulate(scenario: str | Path | Scenario = "khrushchev-1953", runs: int = 10
             an interrupted ensemble in the same store resumes.
         progress: callback receiving the number of runs just completed.
         debug: validate the state after every month.
+        cluster: ``"local"`` for a Dask LocalCluster or ``"tcp://host:port"`` for a scheduler
+            (requires ``store``; results are bit-identical to a single process).
     """
     from .results import Result
 
@@ -190,12 +192,15 @@ def simulate(scenario: str | Path | Scenario = "khrushchev-1953", runs: int = 10
         raise ValueError("runs must be at least 1")
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
+    if cluster is not None and store is None:
+        raise ValueError("cluster runs write to a store: give store=<directory>")
     if store is not None:
         from .store import Store
 
         st = Store(store)
-        st.run_ensemble(sc, runs, seed, chunk_size, params=params, progress=progress, debug=debug)
-        return st.result(sc.name, seed, runs)
+        key = st.run_ensemble(sc, runs, seed, chunk_size, params=params, progress=progress,
+                              debug=debug, cluster=cluster)
+        return st.result(sc.name, seed, runs, key=key)
     chunks = []
     for a, b in chunk_bounds(runs, chunk_size):
         p = params.subset(np.arange(a, b)) if params is not None else None

@@ -97,7 +97,7 @@ class Params(ParamGroup):
     maize_compliance: float = param(0.95, 0.6, 1.1, "fraction", "history series maize_sown_area_mha vs campaign targets")
     maize_grain_share: float = param(0.35, 0.05, 0.8, "fraction", "history series maize_for_grain_mha: 5.1 of 28.2 mn ha in 1960")
     maize_grain_yield: float = param(2.2, 1.0, 4.0, "t/ha", _NK + ": maize for grain 2-3 t/ha in Ukraine and the North Caucasus")
-    maize_silage_feed: float = param(1.2, 0.3, 3.0, "t feed units/ha", "assumption: green mass 10-20 t/ha at ~0.15 feed units/kg where suited")
+    maize_silage_feed: float = param(2.5, 0.5, 4.0, "t feed units/ha", "assumption: green mass 12-20 t/ha at ~0.15-0.2 feed units/kg where maize suits")
     maize_displacement: float = param(0.55, 0.0, 1.0, "fraction", "history series grain_sown_area_mha: grain area fell 1958-60 as maize rose")
     losses: float = param(0.08, 0.02, 0.2, "fraction", "USDA (Volin & Walters 1965): bunker weight vs clean barn weight")
     seed_rate: float = param(0.17, 0.12, 0.22, "t/ha", _NK + ": 1.5-2 c/ha seed for small grains")
