@@ -20,7 +20,8 @@ from rich.table import Table
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="ottepel: the Soviet political economy under Khrushchev, 1953-1964.")
-console = Console()
+# Piped output (CI logs, files) gets a wide console so the tables are not cut.
+console = Console() if sys.stdout.isatty() else Console(width=160)
 err_console = Console(stderr=True)
 
 # Modules that add commands: each has register(app).
