@@ -66,6 +66,8 @@ def test_apply_overrides_from_the_current_month_only():
     assert np.array_equal(after[:12], before[:12])
     assert np.all(after[12:] == 30.0)
     assert game.scenario.decisions.values["maize_target_mha"][12] != 30.0  # scenario untouched
+    assert game.decisions.values["maize_target_mha"] is after
+    assert game.advance()["choices"] == {"maize_target_mha": 30.0}
     choice = {c["name"]: c for c in game.choices()}["maize_target_mha"]
     assert choice["set_by_player"] and choice["value"] == 30.0
 

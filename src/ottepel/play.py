@@ -234,6 +234,16 @@ class Game:
         return _month_str(self.months, self._month)
 
     @property
+    def state(self):
+        """The current State of the run (read-only; for observations, e.g. the gym env)."""
+        return self._state
+
+    @property
+    def decisions(self) -> Decisions:
+        """The decision schedule in force: the scenario's, with the player's choices."""
+        return self._decisions
+
+    @property
     def months_left(self) -> int:
         """Months until the horizon."""
         return len(self.months) - self._month
@@ -370,7 +380,7 @@ class Game:
         return {
             "turn": self.turn, "from": _month_str(self.months, start),
             "to": _month_str(self.months, self._month - 1), "date": self.date,
-            "indicators": self.indicators(), "events": events, "politics": self._politics,
+            "choices": dict(self._history[-1]["choices"]), "indicators": self.indicators(), "events": events, "politics": self._politics,
             "over": self.over, "reason": self.reason,
         }
 

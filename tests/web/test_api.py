@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from ottepel import simulate
 from ottepel.web import jobs as jobs_module
 
-from .conftest import running_server
+from .server import running_server
 
 
 @pytest.fixture

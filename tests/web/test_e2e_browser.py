@@ -16,7 +16,7 @@ import pytest
 
 from ottepel.web import WebSettings, create_app
 
-from .conftest import running_server
+from .server import running_server
 
 CHROMIUM = Path(os.environ.get("OTTEPEL_CHROMIUM", "/usr/bin/chromium"))
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
