@@ -18,7 +18,7 @@ lower it.
 Space race: capability ``K`` grows with the programme's effort and with each launch.
 A launch decision (``space_launch`` = mission tier) succeeds with probability
 ``logistic((K - difficulty_tier) / 0.3)``; a failed mission is retried the next month
-(up to ``max_attempts``). Success earns prestige at home, doubled when it beats the
+(up to ``max_attempts``), and a mission decided meanwhile waits its turn. Success earns prestige at home, doubled when it beats the
 United States to that first (dates in ``US_FIRSTS``).
 
 Cuba (``cuba_missiles``): the deployment is detected before it is operational with
@@ -120,6 +120,7 @@ class WorldState:
         lesson: lowers the tension baseline after a crisis (decays).
         space_capability: capability units (a tier's difficulty).
         pending_tier: mission being attempted (0 = none).
+        queued_tier: mission decided while another was still being attempted (0 = none).
         attempts: attempts made on the pending mission.
         missiles_in_cuba: 1 while missiles stand in Cuba.
         prestige_shock: this month's change of the leader's standing at home.
@@ -131,6 +132,7 @@ class WorldState:
     lesson: np.ndarray
     space_capability: np.ndarray
     pending_tier: np.ndarray
+    queued_tier: np.ndarray
     attempts: np.ndarray
     missiles_in_cuba: np.ndarray
     prestige_shock: np.ndarray = field(metadata={"signed": True})
@@ -141,7 +143,7 @@ def init(ctx: Context) -> WorldState:
     p, n = ctx.params.world, ctx.n_runs
     z = np.zeros(n)
     return WorldState(np.full(n, p.china_1953), z.copy(), np.full(n, p.tension_1953), z.copy(),
-                      np.full(n, p.space_1953), z.copy(), z.copy(), z.copy(), z.copy())
+                      np.full(n, p.space_1953), z.copy(), z.copy(), z.copy(), z.copy(), z.copy())
 
 
 def launch_success_prob(capability: np.ndarray, tier: np.ndarray) -> np.ndarray:
@@ -178,8 +180,11 @@ def _tension(w: WorldState, p, d: dict, bloc, z: np.ndarray) -> np.ndarray:
 def _space(w: WorldState, p, d: dict, u: np.ndarray, month: np.datetime64):
     """Capability, the pending mission, and this month's launch outcome."""
     cap = w.space_capability + p.space_learning * d["space_effort"] / 12
-    pending = np.where(d["space_launch"] > 0, d["space_launch"], w.pending_tier)
-    attempts = np.where(d["space_launch"] > 0, 0.0, w.attempts)
+    pending, queued, attempts = w.pending_tier, w.queued_tier, w.attempts
+    if d["space_launch"] > 0:  # a new mission waits while another is still being tried
+        busy = pending > 0
+        queued = np.where(busy, d["space_launch"], queued)
+        pending = np.where(busy, pending, d["space_launch"])
     trying = pending > 0
     prob = launch_success_prob(cap, pending)
     ok = trying & (u < prob)
@@ -189,8 +194,10 @@ def _space(w: WorldState, p, d: dict, u: np.ndarray, month: np.datetime64):
     gain = np.array([0.0] + [TIERS[t][2] for t in range(1, 6)])[tier] * np.where(first, p.first_bonus, 1.0)
     prestige = np.where(ok, gain, 0.0) + np.where(trying & ~ok & (tier >= 4), p.manned_failure, 0.0)
     cap = cap + p.launch_learning * trying
-    pending = np.where(ok | (attempts >= p.max_attempts), 0.0, pending)
-    return cap, pending, np.where(pending > 0, attempts, 0.0), trying, ok, tier, prob, first, prestige
+    done = ok | (attempts >= p.max_attempts)
+    pending = np.where(done, queued, pending)
+    queued = np.where(done, 0.0, queued)
+    return cap, pending, queued, np.where(done, 0.0, attempts), trying, ok, tier, prob, first, prestige
 
 
 def _cuba(w: WorldState, p, deploy: float, u: np.ndarray):
@@ -216,7 +223,7 @@ def step(state: State, decisions, params, rng) -> State:
     china, split = _china(w, p, d, bloc, z[:, 0], u[:, 0])
     tension = _tension(w, p, d, bloc, z[:, 1])
     month = state.context.months[m]
-    cap, pending, attempts, trying, ok, tier, prob, first, prestige = _space(w, p, d, u[:, 1], month)
+    cap, pending, queued, attempts, trying, ok, tier, prob, first, prestige = _space(w, p, d, u[:, 1], month)
     tension = np.clip(tension + p.sputnik_alarm * (ok & (tier == 1) & first), 0.0, 1.0)
     outcome = _cuba(w, p, d["cuba_missiles"], u[:, 2:])
     cuba_prestige = np.choose(outcome, [0.0, p.prestige_cuba_success, p.prestige_cuba_retreat,
@@ -226,8 +233,8 @@ def step(state: State, decisions, params, rng) -> State:
     lesson = w.lesson * np.exp(-1 / 60) + p.crisis_lesson * (outcome == 2)
     missiles = np.where((outcome == 1) | (outcome == 3), 1.0, w.missiles_in_cuba)
     shock = prestige + cuba_prestige + p.prestige_split * split + (bloc.prestige if bloc is not None else 0.0)
-    new = WorldState(china, np.maximum(w.china_split, split), tension, lesson, cap, pending, attempts,
-                     missiles, shock)
+    new = WorldState(china, np.maximum(w.china_split, split), tension, lesson, cap, pending, queued,
+                     attempts, missiles, shock)
     state = state.with_domain(NAME, new)
     return _emit(state, split, w, trying, ok, tier, prob, first, cap, outcome, cuba_prestige, p)
 
