@@ -206,7 +206,7 @@ def _national_parts(state: State, s: SocietyState, p, pr: np.ndarray, norms: flo
     ind = state.industry
     productivity = (ind.output_a + ind.output_b) / np.maximum(ind.labour_a, 1e-9)
     wage = p.wage_1953 * productivity ** p.wage_elasticity
-    pop = state.population.total.sum(1)
+    pop = state.population.urban.sum(1) + state.population.rural.sum(1)
     ls = state.livestock
     food = _food(ls.meat_mt.sum(1), ls.milk_mt.sum(1), pop) / s.base_food * _bread(state)
     space = state.housing.urban_living_space / s.base_space
@@ -285,7 +285,8 @@ def step(state: State, decisions, params, rng) -> State:
         gap -= relief
     expect = _relax(s.log_expect, log_l, p.expectation_months)
     expect += decisions.at("expectations_boost", m)
-    weights = state.population.urban / state.population.urban.sum(1, keepdims=True)
+    urban = state.population.urban
+    urban_total = urban.sum(1)
     new = SocietyState(
         nominal_wage=wage, real_wage=real, food=food, log_local_food=local, log_living=log_l,
         log_expect=expect, log_reference=_relax(s.log_reference, log_l, p.reference_months),
@@ -293,9 +294,9 @@ def step(state: State, decisions, params, rng) -> State:
         log_norms_ref=_relax(s.log_norms_ref, np.log(norms), p.just_price_months),
         savings=savings, shock=shock, gap=gap, relief=relief,
         local_fear=s.local_fear * np.exp(-1.0 / p.local_fear_months) if s.local_fear.any() else s.local_fear,
-        living_national=np.einsum("ij,ij->i", weights, log_l),
-        expect_national=np.einsum("ij,ij->i", weights, expect),
-        grievance_national=np.einsum("ij,ij->i", weights, np.maximum(gap, 0.0)),
+        living_national=np.einsum("ij,ij->i", urban, log_l) / urban_total,
+        expect_national=np.einsum("ij,ij->i", urban, expect) / urban_total,
+        grievance_national=np.einsum("ij,ij->i", urban, np.maximum(gap, 0.0)) / urban_total,
         base_food=s.base_food, base_local=s.base_local, base_goods=s.base_goods, base_space=s.base_space,
         riot_size_k=np.zeros(state.n_runs), killed=np.zeros(state.n_runs),
     )
@@ -328,14 +329,14 @@ def _unrest(state: State, s: SocietyState, p, rng, m: int) -> State:
     d = disposed_share(gap, nat_fear, p)
     hazard = np.multiply(d, urban)
     hazard *= p.trigger_rate
-    np.cumsum(hazard, axis=1, out=hazard)
-    total = hazard[:, -1]
+    total = hazard.sum(1)
     riot = u[:, 0] < -np.expm1(-total)
     if not riot.any():
         return state.with_domain(NAME, s)
-    n_reg = urban.shape[1]
-    region = np.minimum((hazard < (u[:, 1] * total)[:, None]).sum(1), n_reg - 1)
     rows = np.arange(state.n_runs)
+    region = np.zeros(state.n_runs, dtype=int)
+    cum = np.cumsum(hazard[riot], axis=1)  # only where a riot happens: pick its region
+    region[riot] = np.minimum((cum < (u[riot, 1] * total[riot])[:, None]).sum(1), urban.shape[1] - 1)
     size = np.where(riot, urban[rows, region] * 1000 * d[rows, region] * p.mobilisation
                     * np.exp(p.size_spread * z[0]), 0.0)
     army = riot & (u[:, 2] < 1.0 / (1.0 + np.exp(-np.log(np.maximum(size, 1e-9) / p.army_size_k) / 0.3)))
