@@ -122,6 +122,11 @@ class Params(ParamGroup):
     lethality_local: float = param(0.0002, 0.0, 0.002, "deaths per participant", "events.csv 1956-06-28: 58 killed at Poznan")
     lethality_intervention: float = param(0.01, 0.0, 0.05, "deaths per participant", "events.csv 1956-11-04: about 2,700 Hungarian dead")
     suppression_drop: float = param(0.15, 0.0, 0.5, "1", "assumption")
+    fear_after_suppression: float = param(0.3, 0.0, 1.0, "1", "assumption: a rising put down by the country's own forces deters for years")
+    fear_after_intervention: float = param(0.7, 0.0, 1.5, "1", "assumption: Hungary stayed quiet after 1956 (Kádár's consolidation)")
+    pressure_after_intervention: float = param(0.4, 0.0, 1.0, "fraction kept", "assumption")
+    garrison_after_intervention: float = param(60.0, 0.0, 200.0, "thousand", "Kramer 1998: the Southern Group of Forces stayed in Hungary after 1956; order of magnitude")
+    defection_chance: float = param(0.5, 0.0, 1.0, "1", "assumption: a regime let go at extreme pressure leaves the Pact half the time")
     concession_drop: float = param(0.2, 0.0, 0.5, "1", "assumption")
     prestige_uprising: float = param(-0.02, -0.2, 0.0, "standing", "assumption: risings were blamed on destalinisation (Taubman 2003)")
     prestige_intervention: float = param(-0.02, -0.2, 0.1, "standing", "assumption")
@@ -216,7 +221,7 @@ def step(state: State, decisions, params, rng) -> State:
     p_int = decisions.at("intervention_doctrine", m) * (p.intervention_base + (1 - p.intervention_base) * exit_threat)
     intervene = escalate & (w < p_int)
     let_go = escalate & ~intervene
-    defect = let_go & (pressure > p.defection_pressure) & ((w - p_int) / np.maximum(1 - p_int, 1e-300) < 0.5)
+    defect = let_go & (pressure > p.defection_pressure) & ((w - p_int) / np.maximum(1 - p_int, 1e-300) < p.defection_chance)
     concede = let_go & ~defect
     size = np.where(rising, sat.population * 1000 * p.participation * np.exp(3 * (pressure - 0.5) + 0.5 * zs[:, None]), 0.0)
     local = rising & ~escalate
@@ -230,13 +235,13 @@ def step(state: State, decisions, params, rng) -> State:
 
 def _respond(b, sat, p, pressure, rising, local, intervene, concede, defect) -> BlocState:
     """Apply suppression, intervention, concession or defection to the satellites."""
-    fear = b.fear * np.exp(-1.0 / p.fear_months) + 0.3 * local + 0.7 * intervene
+    fear = b.fear * np.exp(-1.0 / p.fear_months) + p.fear_after_suppression * local + p.fear_after_intervention * intervene
     pressure = np.where(local, pressure - p.suppression_drop, pressure)
-    pressure = np.where(intervene, 0.4 * pressure, pressure)
+    pressure = np.where(intervene, p.pressure_after_intervention * pressure, pressure)
     pressure = np.clip(np.where(concede, pressure - p.concession_drop, pressure), 0.0, 1.0)
     leader = np.where(intervene, LOYAL, np.where(concede, REFORMIST, b.leader_type))
     in_bloc = np.where(defect, 0.0, b.in_bloc)
-    troops = np.where(intervene, np.maximum(b.troops, 60.0), b.troops)
+    troops = np.where(intervene, np.maximum(b.troops, p.garrison_after_intervention), b.troops)
     prestige = (p.prestige_uprising * rising + p.prestige_intervention * intervene
                 + p.prestige_concession * concede + p.prestige_defection * defect).sum(1)
     return BlocState(pressure, leader, fear, in_bloc, troops, (rising | concede).astype(float),

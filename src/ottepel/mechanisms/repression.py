@@ -25,8 +25,8 @@ The repression index relaxes toward a target set by the levers and by unrest:
     r'       = r + (r_target - r) / adjust_months
 
 Fear is what people remember of repression: it follows ``r`` slowly
-(``fear_memory_months``), jumps when troops shoot at a crowd (read from ``society`` and
-``bloc`` of the previous month), and drops once when the Secret Speech denounces the
+(``fear_memory_months``), jumps when troops shoot at a crowd (read from ``society`` of the previous
+month), and drops once when the Secret Speech denounces the
 terror (``secret_speech`` pulse, defined in ``bloc``). ``fear`` (runs,) is read by the
 planning mechanism (fear limits padded reports) and by ``society`` (fear raises the
 threshold for joining a riot).

@@ -6,7 +6,7 @@ Living standard (urban, by region; 1953-03 = 1, logs)::
     RW     = (w / w0) / CPI * (1 - piece_exposure * (1 - 1 / norms))      real wage after norms
     w      = w0 * (labour productivity in industry) ** wage_elasticity    nominal wage
     CPI    = sum_k budget_share_k * price_k                               (retail price levers)
-    F_r    = meat^0.5 milk^0.3 bread^0.2 per head, times the region's own meat ** local_food_weight
+    F_r    = (meat/pop)^0.5 (milk/pop)^0.3 * bread, times the region's own meat ** local_food_weight
     H, C   = urban living space per person (``housing``), group B output per head (``industry``)
 
 Savings that find nothing to buy (Kornai 1980, Economics of Shortage): household money
@@ -229,7 +229,7 @@ def _bread(state: State) -> np.ndarray:
     g = state.domains.get("grain")
     if g is None:
         return np.ones(state.n_runs)
-    need = 0.19 * state.population.urban.sum(1) / 4
+    need = state.context.params.grain.urban_bread * state.population.urban.sum(1) / 4
     return np.clip(g.stock / np.maximum(need, 1e-9), 0.7, 1.0)
 
 

@@ -107,6 +107,10 @@ class Params(ParamGroup):
     prestige_cuba_clash: float = param(-0.3, -1.0, 0.0, "standing", "assumption")
     crisis_lesson: float = param(0.2, 0.0, 0.5, "1", "assumption: the hotline and the 1963 test ban after the crisis")
     prestige_split: float = param(-0.05, -0.3, 0.0, "standing", "assumption")
+    incident_rise: float = param(0.2, 0.0, 0.5, "1 per unit incident", "assumption: the U-2 affair wrecked the Paris summit (events.csv 1960-05-01)")
+    china_intervention_gain: float = param(0.02, 0.0, 0.1, "1 per intervention", _LU + ": Mao urged the second intervention in Hungary")
+    china_cuba_retreat: float = param(0.08, 0.0, 0.3, "1", _LU + ": Beijing denounced both adventurism and capitulation in Cuba")
+    undetected_rise: float = param(0.1, 0.0, 0.3, "1", "assumption: missiles in place raise tension even without a crisis")
 
 
 @dataclass(frozen=True)
@@ -158,7 +162,7 @@ def _china(w: WorldState, p, d: dict, bloc, z: np.ndarray, u: np.ndarray):
                - p.coexistence_erosion * np.maximum(p.tension_ref - w.us_tension, 0) - p.china_drift) / 12
     c = w.china_relations + erosion - p.speech_hit * d["secret_speech"] - p.summit_hit * d["summit"]
     if bloc is not None:
-        c = c + 0.02 * bloc.interventions
+        c = c + p.china_intervention_gain * bloc.interventions
     c = c + p.china_noise * z
     hazard = p.split_rate * np.maximum(p.split_threshold - c, 0) / 0.1
     split = (w.china_split == 0) & (u < hazard)
@@ -171,7 +175,7 @@ def _tension(w: WorldState, p, d: dict, bloc, z: np.ndarray) -> np.ndarray:
     """US tension after a month (before launches and crises)."""
     eq = p.tension_base - p.thaw * d["destalinisation_level"] - w.lesson
     t = w.us_tension + (eq - w.us_tension) / p.tension_months
-    t = t - p.summit_drop * d["summit"] + p.berlin_rise * d["berlin_pressure"] + 0.2 * d["foreign_incident"]
+    t = t - p.summit_drop * d["summit"] + p.berlin_rise * d["berlin_pressure"] + p.incident_rise * d["foreign_incident"]
     if bloc is not None:
         t = t + p.intervention_rise * bloc.interventions
     return np.clip(t + p.tension_noise * z, 0.0, 1.0)
@@ -228,8 +232,8 @@ def step(state: State, decisions, params, rng) -> State:
     outcome = _cuba(w, p, d["cuba_missiles"], u[:, 2:])
     cuba_prestige = np.choose(outcome, [0.0, p.prestige_cuba_success, p.prestige_cuba_retreat,
                                         p.prestige_cuba_success, p.prestige_cuba_clash])
-    tension = np.where(outcome >= 2, 1.0, np.where(outcome == 1, np.minimum(tension + 0.1, 1.0), tension))
-    china = np.where(outcome == 2, np.maximum(china - 0.08, 0.0), china)
+    tension = np.where(outcome >= 2, 1.0, np.where(outcome == 1, np.minimum(tension + p.undetected_rise, 1.0), tension))
+    china = np.where(outcome == 2, np.maximum(china - p.china_cuba_retreat, 0.0), china)
     lesson = w.lesson * np.exp(-1 / 60) + p.crisis_lesson * (outcome == 2)
     missiles = np.where((outcome == 1) | (outcome == 3), 1.0, w.missiles_in_cuba)
     shock = prestige + cuba_prestige + p.prestige_split * split + (bloc.prestige if bloc is not None else 0.0)

@@ -23,7 +23,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-SERIOUS_RIOT_K = 2.0  # thousand participants; same as ottepel.mechanisms.society.SERIOUS_RIOT_K
+from ..mechanisms.society import SERIOUS_RIOT_K  # thousand participants
+
+__all__ = ["SERIOUS_RIOT_K", "gulag_check", "living_space_check", "riot_check", "run_checks",
+           "uprising_check", "wilson"]
 GULAG_1953_MN = 2.469  # Getty, Rittersporn & Zemskov 1993, 1 Jan 1953
 
 
