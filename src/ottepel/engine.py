@@ -116,7 +116,7 @@ def run_chunk(scenario: Scenario, run_ids: np.ndarray, seed: int,
     nat = {k: np.full((n, nm), np.nan) for k in cat}
     decembers = [m for m in range(nm) if _clock(months, m).month_of_year == 12]
     reg = {k: np.zeros((n, len(decembers), state.context.regions.n), np.float32) for k in rcat}
-    events: list[pd.DataFrame] = []
+    events: list[tuple] = []
     for m in range(nm):
         clock = _clock(months, m)
         state = dataclasses.replace(state, clock=clock)
@@ -128,18 +128,29 @@ def run_chunk(scenario: Scenario, run_ids: np.ndarray, seed: int,
         _record(state, m, clock, nat, cat)
         if clock.month_of_year == 12:
             _record_regional(state, decembers.index(m), reg)
-        for b in state.events:
-            events.append(pd.DataFrame({
-                "run": run_ids[b.runs], "month": months[m], "kind": b.kind,
-                "actors": np.broadcast_to(np.asarray(b.actors, dtype=object), b.runs.shape),
-                "magnitude": b.magnitude,
-                "causes": np.broadcast_to(np.asarray(b.causes, dtype=object), b.runs.shape),
-            }))
+        events.extend((m, b) for b in state.events)
         if on_month:
             on_month(m)
-    ev = pd.concat(events, ignore_index=True) if events else pd.DataFrame(
+    ev = _events_frame(events, run_ids, months) if events else pd.DataFrame(
         {c: pd.Series(dtype=t) for c, t in zip(EVENT_COLUMNS, ["int64", "datetime64[s]", "object", "object", "float64", "object"], strict=True)})
     return ChunkOutput(run_ids, nat, reg, ev)
+
+
+def _events_frame(events: list[tuple], run_ids: np.ndarray, months: np.ndarray) -> pd.DataFrame:
+    """One DataFrame from all (month, EventBatch) pairs of a chunk (built once, not per batch)."""
+
+    def col(f):
+        return np.concatenate([np.broadcast_to(np.asarray(f(m, b), dtype=object), b.runs.shape)
+                               for m, b in events])
+
+    return pd.DataFrame({
+        "run": np.concatenate([run_ids[b.runs] for _, b in events]),
+        "month": np.concatenate([np.full(len(b.runs), months[m]) for m, b in events]),
+        "kind": col(lambda m, b: b.kind),
+        "actors": col(lambda m, b: b.actors),
+        "magnitude": np.concatenate([np.asarray(b.magnitude, dtype=float) for _, b in events]),
+        "causes": col(lambda m, b: b.causes),
+    })
 
 
 def _record(state: State, m: int, clock: Clock, nat: dict, cat: dict) -> None:
@@ -169,7 +180,7 @@ def chunk_bounds(runs: int, chunk_size: int, start: int = 0) -> Iterator[tuple[i
 def simulate(scenario: str | Path | Scenario = "khrushchev-1953", runs: int = 100, seed: int = 0,
              chunk_size: int = 1000, params: RuntimeParams | None = None,
              store: str | Path | None = None, progress: Callable[[int], None] | None = None,
-             debug: bool = False):
+             debug: bool = False, cluster: str | None = None):
     """Run an ensemble and return a :class:`ottepel.results.Result`.
 
     Args:
@@ -182,6 +193,8 @@ def simulate(scenario: str | Path | Scenario = "khrushchev-1953", runs: int = 10
             an interrupted ensemble in the same store resumes.
         progress: callback receiving the number of runs just completed.
         debug: validate the state after every month.
+        cluster: ``"local"`` for a Dask LocalCluster or ``"tcp://host:port"`` for a scheduler
+            (requires ``store``; results are bit-identical to a single process).
     """
     from .results import Result
 
@@ -190,12 +203,15 @@ def simulate(scenario: str | Path | Scenario = "khrushchev-1953", runs: int = 10
         raise ValueError("runs must be at least 1")
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
+    if cluster is not None and store is None:
+        raise ValueError("cluster runs write to a store: give store=<directory>")
     if store is not None:
         from .store import Store
 
         st = Store(store)
-        st.run_ensemble(sc, runs, seed, chunk_size, params=params, progress=progress, debug=debug)
-        return st.result(sc.name, seed, runs)
+        key = st.run_ensemble(sc, runs, seed, chunk_size, params=params, progress=progress,
+                              debug=debug, cluster=cluster)
+        return st.result(sc.name, seed, runs, key=key)
     chunks = []
     for a, b in chunk_bounds(runs, chunk_size):
         p = params.subset(np.arange(a, b)) if params is not None else None

@@ -82,6 +82,9 @@ class RuntimeParams:
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("RuntimeParams is immutable")
 
+    def __reduce__(self):  # pickling for Dask workers (avoid __getattr__ recursion)
+        return (RuntimeParams, (self._values,))
+
     def replace(self, path: str, value: Any) -> RuntimeParams:
         """A copy with the dotted ``path`` (``group.name``) set to ``value``."""
         head, _, rest = path.partition(".")

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from .engine import ChunkOutput
     from .scenario import Scenario
 
-# Model variable -> history series (official kind unless stated) used in tables and reports.
+# Model variable -> (history series, kind[, shift]) used in tables and reports. A shift of
+# -1 compares the model's December of year y with a 1 January figure of year y + 1.
 HISTORY_MAP = {
     "grain_harvest_mt": ("grain_harvest_mt", "official"),
     "grain_sown_mha": ("grain_sown_area_mha", "official"),
@@ -34,9 +35,11 @@ HISTORY_MAP = {
     "meat_production_mt": ("meat_production_mt", "official"),
     "milk_production_mt": ("milk_production_mt", "official"),
     "housing_completed_mn_m2": ("housing_completed_mn_m2", "official"),
-    "population_mn": ("population_mn", "official"),
-    "urban_share": ("urban_population_share", "official"),
-    "pigs_mn_head": ("pigs_mn_head", "official"),
+    "population_mn": ("population_mn", "official", -1),
+    "urban_share": ("urban_population_share", "official", -1),
+    "pigs_mn_head": ("pigs_mn_head", "official", -1),
+    "cattle_mn_head": ("cattle_mn_head", "official", -1),
+    "grain_imports_mt": ("grain_imports_purchased_1963_64_mt", "other"),
 }
 
 
@@ -112,7 +115,9 @@ class Result:
         })
         hist = HISTORY_MAP.get(var)
         if hist:
-            h = history_series(*hist)
+            h = history_series(hist[0], hist[1])
+            if len(hist) > 2:
+                h.index = h.index + hist[2]
             if var == "urban_share":
                 h = h / 100.0
             out["history"] = h.reindex(out.index)

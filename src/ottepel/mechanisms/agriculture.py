@@ -97,12 +97,13 @@ class Params(ParamGroup):
     maize_compliance: float = param(0.95, 0.6, 1.1, "fraction", "history series maize_sown_area_mha vs campaign targets")
     maize_grain_share: float = param(0.35, 0.05, 0.8, "fraction", "history series maize_for_grain_mha: 5.1 of 28.2 mn ha in 1960")
     maize_grain_yield: float = param(2.2, 1.0, 4.0, "t/ha", _NK + ": maize for grain 2-3 t/ha in Ukraine and the North Caucasus")
-    maize_silage_feed: float = param(1.2, 0.3, 3.0, "t feed units/ha", "assumption: green mass 10-20 t/ha at ~0.15 feed units/kg where suited")
+    maize_silage_feed: float = param(2.5, 0.5, 4.0, "t feed units/ha", "assumption: green mass 12-20 t/ha at ~0.15-0.2 feed units/kg where maize suits")
     maize_displacement: float = param(0.55, 0.0, 1.0, "fraction", "history series grain_sown_area_mha: grain area fell 1958-60 as maize rose")
     losses: float = param(0.08, 0.02, 0.2, "fraction", "USDA (Volin & Walters 1965): bunker weight vs clean barn weight")
     seed_rate: float = param(0.17, 0.12, 0.22, "t/ha", _NK + ": 1.5-2 c/ha seed for small grains")
     rural_food: float = param(0.19, 0.12, 0.28, "t/person/yr", "assumption: rural bread-grain consumption including private-plot flour")
-    above_quota_share: float = param(0.42, 0.1, 0.9, "fraction", "history series grain_state_procurement_mt vs grain_harvest_mt (1953-58)")
+    kolkhoz_share_rural: float = param(0.65, 0.4, 0.85, "fraction", "history series kolkhoz_households_mn (19.7 mn households ~ 2/3 of the rural population in 1953); the rest (sovkhoz workers, rural employees) buy state bread")
+    above_quota_share: float = param(0.30, 0.1, 0.9, "fraction", "history series grain_state_procurement_mt vs grain_harvest_mt (1953-58)")
 
 
 @dataclass(frozen=True)
@@ -245,7 +246,8 @@ def harvest(state: State, decisions, params, rng) -> State:
     eroded = p.erosion_rate * np.maximum(-w - 1.0, 0.0) * exposed
     # Procurement: quota first, a share of the rest; the rest stays on the farm.
     rural = state.population.rural
-    surplus = harvest_mt * (1 - p.losses) - p.seed_rate * grain_area - p.rural_food * rural
+    surplus = (harvest_mt * (1 - p.losses) - p.seed_rate * grain_area
+               - p.rural_food * p.kolkhoz_share_rural * rural)
     plan = decisions.at_runs("grain_procurement_plan_mt", m, state)[:, None]
     expected = grain_area * _expected_yield(regions, p)
     quota = plan * expected / expected.sum(1, keepdims=True)

@@ -26,6 +26,8 @@ from ..state import Context, State
 NAME = "housing"
 
 LEVERS = {
+    "private_housing_support": Lever("level", 1.0, 0.0, 5.0, "index, 1953 = 1",
+                                     description="state credit and materials for individual and cooperative builders"),
     "prefab_share": Lever("level", 0.0, 0.0, 1.0, "fraction",
                           description="share of state housing built from prefabricated panels"),
 }
@@ -36,7 +38,7 @@ _NK = "TsSU, Narkhoz SSSR v 1965 g., housing tables"
 class Params(ParamGroup):
     """Housing construction."""
 
-    state_completions_1953: float = param(20.0, 10.0, 35.0, "million m2/yr", _NK + " (state and cooperative completions in the early 1950s, useful area)")
+    state_completions_1953: float = param(22.0, 10.0, 35.0, "million m2/yr", _NK + " (state and cooperative completions in the early 1950s, useful area)")
     private_completions_1953: float = param(11.0, 4.0, 20.0, "million m2/yr", _NK + " (private and kolkhoz building ~1/3 of completions)")
     prefab_saving: float = param(0.3, 0.0, 0.5, "fraction", "Harris 2013: panel blocks cost about a quarter to a third less per m2")
     urban_fraction: float = param(0.75, 0.5, 0.95, "fraction", _NK + " (urban share of completions)")
@@ -83,7 +85,8 @@ def step(state: State, decisions, params, rng) -> State:
     cost = 1.0 - p.prefab_saving * decisions.at("prefab_share", m)
     state_m2 = p.state_completions_1953 * (share / base_share) * invest / cost
     rural_idx = state.population.rural.sum(1) / state.context.rural_start
-    rate = state_m2 + p.private_completions_1953 * rural_idx
+    private = p.private_completions_1953 * rural_idx * decisions.at("private_housing_support", m)
+    rate = state_m2 + private
     done = (0 if state.clock.month_of_year == 1 else h.completed_year) + rate / 12
     stock = h.urban_stock + (p.urban_fraction * p.area_ratio * rate - p.demolition_rate * h.urban_stock) / 12
     space = stock / state.population.urban.sum(1)

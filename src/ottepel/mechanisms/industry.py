@@ -53,7 +53,7 @@ class Params(ParamGroup):
     accumulation_rate: float = param(0.27, 0.15, 0.40, "fraction of output", "Bergson 1961; CIA/JEC: gross investment ~25-30% of GNP in the 1950s")
     elasticity_substitution: float = param(0.4, 0.1, 1.0, "1", _EF + " (sigma about 0.4)")
     capital_weight: float = param(0.5, 0.2, 0.8, "1", _EF + " (capital share near 0.5 in 1950)")
-    tfp_growth: float = param(0.012, 0.0, 0.03, "1/yr", "Ofer 1987 (JEL 25:1767): TFP growth ~1-1.5%/yr in the 1950s")
+    tfp_growth: float = param(0.017, 0.0, 0.03, "1/yr", "Ofer 1987 (JEL 25:1767): industrial TFP growth ~1.5-2%/yr in the 1950s")
     depreciation: float = param(0.03, 0.01, 0.08, "1/yr", "Powell 1968: retirements of Soviet industrial fixed capital ~2-4%/yr")
     depreciation_agri: float = param(0.09, 0.03, 0.15, "1/yr", "assumption: tractors and machinery wear out in 8-12 years")
     capital_output_1953: float = param(1.3, 0.6, 3.0, "yr", "Moorsteen & Powell 1966: industrial capital-output ratio ~1.3 in 1953")
@@ -77,7 +77,7 @@ class IndustryState:
         b_year_sum: (runs,) float64, same for group B.
         months_in_year: number of months summed.
         base_output, base_b: (runs,) float64, 1953 average annual rate (for the indices).
-        official_index: (runs,) float64, last December's official index.
+        raw_base: (runs,) float64, 1953 meat + milk, million t (food-industry raw materials).
     """
 
     capital_a: np.ndarray
@@ -94,11 +94,12 @@ class IndustryState:
     months_in_year: int
     base_output: np.ndarray
     base_b: np.ndarray
+    raw_base: np.ndarray
 
 
-def _ces(k, l, alpha, sigma):
+def _ces(capital, labour, alpha, sigma):
     rho = (sigma - 1.0) / sigma
-    return (alpha * k**rho + (1 - alpha) * l**rho) ** (1.0 / rho)
+    return (alpha * capital**rho + (1 - alpha) * labour**rho) ** (1.0 / rho)
 
 
 def init(ctx: Context) -> IndustryState:
@@ -110,7 +111,8 @@ def init(ctx: Context) -> IndustryState:
     ka, kb = ya * p.capital_output_1953, yb * p.capital_output_1953
     one = np.ones(n)
     return IndustryState(ka, kb, one.copy(), one.copy(), one.copy(), ya, yb, one.copy(),
-                         np.zeros(n), np.zeros(n), np.zeros(n), 0, np.zeros(n), np.zeros(n))
+                         np.zeros(n), np.zeros(n), np.zeros(n), 0, np.zeros(n), np.zeros(n),
+                         np.zeros(n))
 
 
 def step(state: State, decisions, params, rng) -> State:
@@ -134,14 +136,22 @@ def step(state: State, decisions, params, rng) -> State:
     ysum = (0 if new_year else ind.output_year_sum) + ya + yb
     bsum = (0 if new_year else ind.b_year_sum) + yb
     months = 1 if new_year else ind.months_in_year + 1
-    base, base_b = ind.base_output, ind.base_b
+    base, base_b, raw_base = ind.base_output, ind.base_b, ind.raw_base
     if state.clock.month_of_year == 12 and state.clock.year == state.context.start_year:
-        base, base_b = ysum / months, bsum / months
-    new = IndustryState(ka, kb, kag, labour, labour, ya, yb, tfp, investment, ysum, bsum, months, base, base_b)
+        base, base_b, raw_base = ysum / months, bsum / months, _raw_materials(state)
+    new = IndustryState(ka, kb, kag, labour, labour, ya, yb, tfp, investment, ysum, bsum, months,
+                        base, base_b, raw_base)
     return state.with_domain(NAME, new)
 
 
+def _raw_materials(state: State) -> np.ndarray:
+    """Meat and milk of the current livestock year, million t (food-industry inputs)."""
+    ls = state.livestock
+    return ls.meat_mt.sum(1) + ls.milk_mt.sum(1)
+
+
 NATIONAL = {
+    "consumer_goods_index": ("1953 = 100", "annual", "group B output weighted 60/40 with food-industry raw materials (meat, milk)"),
     "industrial_output_index": ("1953 = 100", "annual", "true industrial output (group A + B), physical volume"),
     "industrial_output_index_official": ("1953 = 100", "annual", "the official index: true output plus hidden inflation"),
     "group_a_output_index": ("1953 = 100", "annual", "heavy industry output"),
@@ -160,11 +170,14 @@ def national(state: State) -> dict[str, np.ndarray]:
     idx = 100 * ind.output_year_sum / max(ind.months_in_year, 1) / base
     years = state.clock.year - state.context.start_year
     p = state.context.params.industry
+    raw = _raw_materials(state) / np.where(ind.raw_base > 0, ind.raw_base, 1.0)
+    b_idx = 100 * ind.b_year_sum / max(ind.months_in_year, 1) / base_b
     return {
+        "consumer_goods_index": b_idx * (0.6 + 0.4 * raw),
         "industrial_output_index": idx,
         "industrial_output_index_official": idx * (1 + p.official_overstatement) ** years,
         "group_a_output_index": 100 * (ind.output_year_sum - ind.b_year_sum) / max(ind.months_in_year, 1) / base_a,
-        "group_b_output_index": 100 * ind.b_year_sum / max(ind.months_in_year, 1) / base_b,
+        "group_b_output_index": b_idx,
         "investment_rate": ind.investment,
         "agri_capital_index": ind.capital_agri,
     }

@@ -47,13 +47,13 @@ class Params(ParamGroup):
     cattle_net_births: float = param(0.27, 0.15, 0.4, "1/yr", "Wädekin 1973: calving rate ~0.7 per cow, cows ~45% of the herd, less deaths")
     cattle_offtake: float = param(0.22, 0.12, 0.3, "1/yr", _NK + ": slaughter vs herd 1953-58")
     cattle_distress: float = param(0.15, 0.0, 0.5, "1/yr per unit feed gap", "assumption: cattle are kept through bad winters more than pigs")
-    pig_net_births: float = param(0.86, 0.5, 1.3, "1/yr", "Wädekin 1973: pig herd turnover under a year")
+    pig_net_births: float = param(0.82, 0.5, 1.3, "1/yr", "Wädekin 1973: pig herd turnover under a year")
     pig_offtake: float = param(0.75, 0.5, 1.0, "1/yr", _NK + ": pig slaughter vs herd")
-    pig_distress: float = param(0.25, 0.0, 0.8, "1/yr per unit feed gap", "history series pigs_mn_head: 70.0 mn (1963) to 40.9 mn (1964)")
-    rho_max: float = param(1.15, 1.0, 1.5, "1", "assumption: growth saturates with feed")
+    pig_distress: float = param(0.4, 0.0, 0.8, "1/yr per unit feed gap", "history series pigs_mn_head: 70.0 mn (1963) to 40.9 mn (1964)")
+    rho_max: float = param(1.05, 1.0, 1.5, "1", "assumption: growth saturates with feed")
     price_elasticity: float = param(0.04, 0.0, 0.2, "1", "Nove: herd response to the 1953 and 1962 livestock price rises")
     need_cattle: float = param(2.0, 1.5, 3.0, "t feed units/head/yr", "Soviet feed norms (~20 centners of feed units per head of cattle)")
-    need_pig_grain: float = param(0.40, 0.2, 0.8, "t grain eq./head/yr", "assumption, set so 1953 feed is about sufficient")
+    need_pig_grain: float = param(0.30, 0.2, 0.8, "t grain eq./head/yr", "assumption, set so 1953 feed is about sufficient")
     grain_to_cattle: float = param(0.4, 0.1, 0.7, "fraction", "assumption: share of grain feed fed to cattle")
     other_pig_feed_mt: float = param(5.0, 0.0, 15.0, "million t grain eq./yr", "potatoes and waste fed on private plots (Wädekin 1973)")
     roughage_weather: float = param(0.08, 0.0, 0.2, "1/index point", "assumption: hay and pasture respond to moisture")
@@ -63,6 +63,8 @@ class Params(ParamGroup):
     cow_share: float = param(0.43, 0.35, 0.55, "fraction", _NK + " (cows 24.3 mn of 56.6 mn cattle, 1953)")
     milk_yield_1953: float = param(1.5, 1.1, 2.0, "t/cow/yr", _NK + " (36.5 mn t from ~24 mn cows)")
     milk_feed_elasticity: float = param(0.8, 0.0, 1.5, "1", "assumption: milk yield responds to winter feed")
+    milk_price_elasticity: float = param(0.12, 0.0, 0.4, "1", "Nove ch. 12: milk deliveries rose fast after the 1953 price rise (yield per cow ~1.5 to ~1.9 t by 1958)")
+    roughage_capital_elasticity: float = param(0.25, 0.0, 0.6, "1", "assumption: hay-making and pasture improve with farm machinery (as crop yields)")
 
 
 @dataclass(frozen=True)
@@ -101,9 +103,9 @@ def init(ctx: Context) -> LivestockState:
     return LivestockState(cattle, pigs, roughage, one, one.copy(), meat, milk, np.zeros_like(cattle))
 
 
-def feed_ratios(ls: LivestockState, grain_feed, silage, w, p, rural_share):
+def feed_ratios(ls: LivestockState, grain_feed, silage, w, p, rural_share, capital=1.0):
     """Cattle and pig feed ratios (dimensionless) for the coming year."""
-    cattle_feed = ls.roughage * np.exp(p.roughage_weather * w) + silage + p.grain_to_cattle * grain_feed
+    cattle_feed = ls.roughage * capital * np.exp(p.roughage_weather * w) + silage + p.grain_to_cattle * grain_feed
     pig_feed = (1 - p.grain_to_cattle) * grain_feed + p.other_pig_feed_mt * rural_share
     rho_c = cattle_feed / np.maximum(p.need_cattle * ls.cattle, 1e-9)
     rho_p = pig_feed / np.maximum(p.need_pig_grain * ls.pigs, 1e-9)
@@ -117,9 +119,13 @@ def step(state: State, decisions, params, rng) -> State:
     p, ls, ag = params.livestock, state.livestock, state.agriculture
     rural = state.population.rural
     rural_share = rural / rural.sum(1, keepdims=True)
-    grain_feed = ag.farm_feed_mt + state.grain.feed_release_mt[:, None] * rural_share
-    rho_c, rho_p = feed_ratios(ls, grain_feed, ag.silage_feed_mt, state.weather.index, p, rural_share)
-    price = decisions.at("procurement_price_livestock", state.clock.month) ** p.price_elasticity
+    grain_feed = ag.farm_feed_mt + state.grain.feed_release_mt[:, None] * state.grain.release_weights
+    capital = state.industry.capital_agri[:, None] ** p.roughage_capital_elasticity
+    rho_c, rho_p = feed_ratios(ls, grain_feed, ag.silage_feed_mt, state.weather.index, p,
+                               rural_share, capital)
+    # Farms respond to a price change with a year's lag (herds are planned a season ahead).
+    price_index = decisions.at("procurement_price_livestock", max(state.clock.month - 12, 0))
+    price = price_index ** p.price_elasticity
     gap_c, gap_p = np.maximum(1 - rho_c, 0), np.maximum(1 - rho_p, 0)
     slaughter_c = ls.cattle * np.minimum(p.cattle_offtake + p.cattle_distress * gap_c, 0.6)
     slaughter_p = ls.pigs * np.minimum(p.pig_offtake + p.pig_distress * gap_p, 0.97)
@@ -128,7 +134,8 @@ def step(state: State, decisions, params, rng) -> State:
     distress = ls.cattle * p.cattle_distress * gap_c * p.cattle_carcass_t + ls.pigs * p.pig_distress * gap_p * p.pig_carcass_t
     other = p.other_meat_1953 * rural_share * np.minimum(rho_p, p.rho_max) * (state.clock.year - 1952) ** 0.25
     meat = slaughter_c * p.cattle_carcass_t + slaughter_p * p.pig_carcass_t + other
-    milk = p.cow_share * ls.cattle * p.milk_yield_1953 * np.minimum(rho_c, p.rho_max) ** p.milk_feed_elasticity
+    milk = (p.cow_share * ls.cattle * p.milk_yield_1953 * price_index ** p.milk_price_elasticity
+            * np.minimum(rho_c, p.rho_max) ** p.milk_feed_elasticity)
     new = LivestockState(cattle, pigs, ls.roughage, rho_c, rho_p, meat, milk, distress)
     state = state.with_domain(NAME, new)
     cull = distress.sum(1) > 0.5

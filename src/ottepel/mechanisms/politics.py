@@ -68,17 +68,10 @@ from .leaders import (
 NAME = "politics"
 
 _EV = "events.csv "
+# Levers of this mechanism. Destalinisation itself is read from the shared levers of the
+# bloc and repression mechanisms: ``destalinisation_level`` (level 0..1, the official
+# course), ``secret_speech`` (pulse) and ``secret_police_cut`` (fraction of 1953 strength).
 LEVERS = {
-    "amnesty": Lever("pulse", 0.0, 0.0, 5.0, "million prisoners released",
-                     description="an amnesty releasing prisoners from the camps"),
-    "secret_speech": Lever("pulse", 0.0, 0.0, 1.0, "intensity 0..1",
-                           description="a denunciation of Stalin before the party (1 = the Secret Speech)"),
-    "rehabilitation": Lever("level", 0.0, 0.0, 1.0, "pace 0..1",
-                            description="pace of rehabilitation of Stalin's victims"),
-    "secret_police_cut": Lever("level", 0.0, 0.0, 0.9, "fraction of 1953 strength",
-                               description="how far the security apparatus has been cut back and put under the party"),
-    "anti_stalin_resolution": Lever("pulse", 0.0, 0.0, 1.0, "intensity 0..1",
-                                    description="a congress resolution against Stalin (1961: his body out of the Mausoleum)"),
     "sovnarkhoz_reform": Lever("level", 0.0, 0.0, 1.0, "0/1",
                                description="industry run by regional economic councils instead of ministries"),
     "regional_secretary_turnover": Lever("level", 0.10, 0.0, 0.8, "fraction per year",
@@ -88,6 +81,7 @@ LEVERS = {
     "party_bifurcation": Lever("level", 0.0, 0.0, 1.0, "0/1",
                                description="party committees split into industrial and agricultural branches"),
 }
+SHARED_LEVERS = ("destalinisation_level", "secret_speech", "secret_police_cut")
 
 _T = "Taubman 2003"
 _TO = "Tompson 1995"
@@ -174,10 +168,7 @@ class Params(ParamGroup):
     norm_destal: float = param(1.0, 0.0, 2.0, "norm per destalinisation unit", "events.csv 1957-06-22, 1964-10-14: the losers were demoted and pensioned, not shot")
     norm_police: float = param(0.3, 0.0, 1.0, "norm per fraction cut", _A)
     norm_min: float = param(0.03, 0.0, 0.3, "norm", _A)
-    destal_amnesty: float = param(0.04, 0.0, 0.2, "destalinisation per million released", _A)
-    destal_speech: float = param(0.35, 0.0, 0.8, "destalinisation", "events.csv 1956-02-25")
-    destal_rehabilitation: float = param(0.1, 0.0, 0.5, "destalinisation per year", _A)
-    destal_resolution: float = param(0.2, 0.0, 0.5, "destalinisation", "events.csv 1961-10-31")
+    destal_speech: float = param(0.35, 0.0, 0.8, "destalinisation units", "events.csv 1956-02-25: the shock of the Secret Speech beyond the change of course")
     destal_shock_halflife: float = param(36.0, 6.0, 120.0, "months", _A)
     trial_delay: float = param(6.0, 1.0, 12.0, "months", "events.csv 1953-06-26 to 1953-12-23")
     prestige_halflife: float = param(36.0, 6.0, 120.0, "months", _A)
@@ -216,7 +207,8 @@ class PoliticsState:
         grudge: (runs, L, L) float, grudge[i, j]: j's grudge against i (standing, signed:
             negative is gratitude or a pact).
         policy_grievance: (runs, L) float, each leader's grievance at the FS's policies.
-        destalinisation: (runs,) float, 0..1 cumulative; destal_shock: its recent part.
+        destalinisation: (runs,) float, 0..1, the official course (lever destalinisation_level
+            as this run's leadership applies it); destal_shock: its recent change, decaying.
         violence_norm: (runs,) float, 1 = losers are shot, 0 = pensioned.
         arbiter: (runs,) float, plotters' belief that the CC (not the Presidium) decides.
         harvest_expectation: (runs,) float, million t.
@@ -375,12 +367,10 @@ def _policies(w: mv.Work, state: State, decisions, p) -> None:
     """Destalinisation, reforms and cuts: legitimacy, norms and grievances of this month."""
     lt = load_leaders()
     m = state.clock.month
-    lv = {k: _lever(decisions, k, m, state) for k in LEVERS}
-    d_destal = (p.destal_amnesty * lv["amnesty"] + p.destal_speech * lv["secret_speech"]
-                + p.destal_rehabilitation * lv["rehabilitation"] / 12
-                + p.destal_resolution * lv["anti_stalin_resolution"])
+    lv = {k: _lever(decisions, k, m, state) for k in (*LEVERS, *SHARED_LEVERS)}
     ps = w.ps
-    destal = np.clip(ps.destalinisation + d_destal, 0.0, 1.0)
+    destal = np.clip(lv["destalinisation_level"], 0.0, 1.0)
+    d_destal = np.maximum(destal - ps.destalinisation, 0.0) + p.destal_speech * lv["secret_speech"]
     w.arrays["destalinisation"] = destal
     w.arrays["destal_shock"] = ps.destal_shock * _decay(p.destal_shock_halflife) + d_destal
     norm = p.violence_norm_1953 - p.norm_destal * destal - p.norm_police * lv["secret_police_cut"]

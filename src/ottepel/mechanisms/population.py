@@ -72,7 +72,8 @@ def init(ctx: Context) -> PopulationState:
     growth = np.where(south, 0.030, 0.016) + np.where(r.virgin_lands & (r.republic == "Kazakh SSR"), 0.02, 0.0)
     years_back = 1959.0 - (ctx.start_year + 0.2)
     pop = r.population_1959 / 1000.0 / (1 + growth) ** years_back
-    pop *= 188.0 / pop.sum()  # official 1953 total (history series population_mn)
+    # 188.0 mn on 1 January 1953 (history series population_mn), grown to the start month.
+    pop *= 188.0 * (1 + 0.0172) ** ((ctx.months[0].astype(int) % 12) / 12) / pop.sum()
     urban_share = np.clip(r.urban_share_1959 - 0.05, 0.05, 1.0)
     urban = np.broadcast_to(pop * urban_share, (ctx.n_runs, r.n)).copy()
     rural = np.broadcast_to(pop * (1 - urban_share), (ctx.n_runs, r.n)).copy()

@@ -1,0 +1,5 @@
+"""python -m ottepel."""
+
+from .cli import main
+
+main()
