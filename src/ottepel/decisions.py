@@ -20,8 +20,8 @@ name in ``Decisions.sponsors``), the value is
     value_r = baseline + adoption[r, sponsor] * (historical value - baseline)
 
 where ``sponsor`` made the decision in force and ``baseline`` is what the lever would be
-without it (the previous level for ``level`` levers, the default for ``annual`` and
-``pulse`` levers). Without a politics domain, or for months no decision covers, it is the
+without it (the previous level for ``level`` levers, last year's value for ``annual``
+levers, the default for ``pulse`` levers). Without a politics domain, or for months no decision covers, it is the
 historical value in every run.
 """
 
@@ -109,8 +109,9 @@ class Decisions:
                 default = np.full(vals.shape[1:], lever.default)
                 if lever.kind == "level":
                     sel, before = month_idx >= d.month, vals[d.month - 1] if d.month else default
-                elif lever.kind == "annual":
-                    sel, before = years == d.year, default
+                elif lever.kind == "annual":  # baseline: last year's plan (plans have inertia)
+                    sel = years == d.year
+                    before = vals[d.month - 12] if d.month >= 12 else default
                 else:
                     sel, before = month_idx == d.month, default
                 sponsor[sel], base[sel] = self.sponsors.index(d.sponsor), before

@@ -270,12 +270,17 @@ def plenum_vote(cc: dict, coalition, target, candidate, leader_patron, type_grie
             - p.cc_grievance_weight * grievance + p.cc_stance_weight * stance_pull
             + common[:, None] + army + p.cc_plenum_shock * shock[:, None])
     n_act = np.maximum(active.sum(1), 1)
-    votes = active & (u_vote < 1.0 / (1.0 + np.exp(-util / p.cc_vote_scale)))
+    votes = active & (u_vote < _logistic(util / p.cc_vote_scale))
     share = votes.sum(1) / n_act
     util = util + p.cc_bandwagon * (share - 0.5)[:, None]
-    votes = active & (u_vote < 1.0 / (1.0 + np.exp(-util / p.cc_vote_scale)))
+    votes = active & (u_vote < _logistic(util / p.cc_vote_scale))
     v_for = votes.sum(1).astype(float)
     return v_for, n_act - v_for
+
+
+def _logistic(x: np.ndarray) -> np.ndarray:
+    """1 / (1 + exp(-x)), without overflow warnings for large |x|."""
+    return 0.5 * (1.0 + np.tanh(0.5 * x))
 
 
 def security_military_counts(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -141,7 +141,7 @@ def cc_composition() -> pd.DataFrame:
     wide = df.pivot(index=["congress", "date"], columns="member_type", values="count")
     wide = wide[list(MEMBER_TYPES)].fillna(0).astype(int).reset_index()
     wide["month"] = [int(np.datetime64(d, "M").astype(int)) for d in wide["date"]]
-    wide["size"] = wide[list(MEMBER_TYPES)].sum(1)
+    wide["size"] = wide[list(MEMBER_TYPES)].sum(axis=1)
     return wide.sort_values("month").reset_index(drop=True)
 
 

@@ -45,7 +45,6 @@ from . import struggle as st
 from .leaders import (
     ACTIVE,
     ARRESTED,
-    BASES,
     DEFENCE,
     DEMOTED,
     EXECUTED,
@@ -751,5 +750,32 @@ def national(state: State) -> dict[str, np.ndarray]:
     return out
 
 
-__all__ = ["NAME", "LEVERS", "Params", "PoliticsState", "init", "step", "NATIONAL", "national",
-           "BASES", "ARRESTED"]
+
+
+def player_view(state: State, run: int, leader: str) -> dict:
+    """What a player in the role of ``leader`` sees of politics in one run (see ottepel.play).
+
+    Returns:
+        first_secretary (name or "other"), leader_power (his share of the leaders' power,
+        0..1, None if he is not a modelled leader), removed (no longer active), power
+        (name -> share) and offices (office -> holder name).
+    """
+    lt = load_leaders()
+    ps = state.politics
+    power = ps.power[run]
+    share = power / max(float(power.sum()), 1e-9)
+    try:
+        me = lt.index(leader)
+    except KeyError:
+        me = None
+
+    def holder(i: int) -> str:
+        return str(lt.name[i]) if i >= 0 else "other"
+
+    return {
+        "first_secretary": holder(int(ps.offices[run, FS])),
+        "leader_power": None if me is None else float(share[me]),
+        "removed": bool(me is not None and ps.status[run, me] != ACTIVE),
+        "power": {str(n): float(v) for n, v in zip(lt.name, share, strict=True)},
+        "offices": {o: holder(int(ps.offices[run, i])) for i, o in enumerate(OFFICES)},
+    }

@@ -235,7 +235,7 @@ def assess(s, tg, h, p) -> dict:
     fs_vote = (tg[:, 0] >= 0) & ~arrest[:, 0] & (yes[:, 0] > npres / 2 - 1)
     if fs_vote.any():
         r = np.flatnonzero(fs_vote)
-        sub = _take(s, r)
+        sub = SimpleNamespace(**{f: getattr(s, f)[r] for f in _CC_FIELDS})
         cand = candidate_of(coal[r, 0], sub.power)
         keep = keep_probability(sub, coal[r, 0], tg[r, 0], cand, p)
         belief[r, 0] = p_pres[r, 0] * (1 - s.arbiter[r] * keep)
@@ -270,6 +270,10 @@ _FIELDS = ("active", "presidium", "offices", "fs", "power", "share", "share_ema"
            "security", "norm", "arbiter", "prestige", "leader_patron", "counts", "grievance",
            "society_grievance", "destal_shock", "policy_grievance", "cc_mood",
            "plot_target", "plot_months", "plot_initiator")
+
+
+_CC_FIELDS = ("power", "prestige", "army", "counts", "grievance", "society_grievance",
+              "destal_shock", "leader_patron")
 
 
 def _take(s, rows) -> SimpleNamespace:
