@@ -63,6 +63,12 @@ def categorical(u: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return np.where(total[..., 0] > 0, np.minimum(idx, weights.shape[-1] - 1), -1)
 
 
+def region_draw(u: np.ndarray, regions) -> np.ndarray:
+    """Regions of regional secretaries, drawn in proportion to the 1959 population."""
+    cum = np.cumsum(regions.population_1959)
+    return np.minimum(np.searchsorted(cum / cum[-1], u), regions.n - 1)
+
+
 def client_counts(ctype: np.ndarray, patron: np.ndarray, n_leaders: int) -> np.ndarray:
     """Members by (patron, type): (runs, leaders + 1, types) float64; row L = no patron."""
     n = ctype.shape[0]
@@ -83,8 +89,7 @@ def initial_members(n_runs: int, regions, rng, slots: int, start: np.datetime64)
     layout = np.concatenate([np.full(int(row[t]), i) for i, t in enumerate(MEMBER_TYPES)])
     ctype = np.full((n_runs, slots), -1, dtype=np.int8)
     ctype[:, : len(layout)] = layout
-    pop = regions.population_1959
-    region = categorical(rng.uniform(0, "politics.cc0.region", (slots,)), pop[None, None, :])
+    region = region_draw(rng.uniform(0, "politics.cc0.region", (slots,)), regions)
     region = np.where(ctype == REG, region, -1)
     pw = patronage_weights(tuple(regions.code), tuple(regions.republic))
     probs = pw[np.maximum(ctype, 0), np.where(region >= 0, region, regions.n)]
@@ -185,7 +190,7 @@ def congress(cc: dict, count_row, fs, fs_clients, presidium_power, holders, lead
         pat_new = nominate(u1.ravel(), u2.ravel(), np.repeat(fs, c),
                            np.repeat(fs_clients, c, 0), np.repeat(presidium_power, c, 0),
                            np.repeat(holders[:, t], c), p).reshape(n, c)
-        reg_new = categorical(draws["region"][:, block], regions.population_1959[None, None, :])
+        reg_new = region_draw(draws["region"][:, block], regions)
         new["type"][:, block] = t
         new["patron"][:, block] = np.where(is_old, patron[rows, order], pat_new)
         new["stance"][:, block] = np.where(is_old, cc["stance"][rows, order],

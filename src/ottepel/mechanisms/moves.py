@@ -112,32 +112,39 @@ def fate_of(u: np.ndarray, norm: np.ndarray) -> np.ndarray:
 
 
 
+def _unseat(w: Work, runs, who, status) -> None:
+    """Out of the Presidium and every office; his clients lose their patron (pair-safe)."""
+    w.mut("status")[runs, who] = status
+    w.mut("presidium")[runs, who] = False
+    offices = w.mut("offices")
+    r, o = np.nonzero(offices[runs] == who[:, None])
+    offices[runs[r], o] = VACANT
+    lp = w.mut("leader_patron")
+    r, j = np.nonzero(lp[runs] == who[:, None])
+    lp[runs[r], j] = -1
+    _taint_allies(w, runs, who)
+
+
 def remove(w: Work, runs, who, u, norm, via: str, by: list[str], trial_delay: int) -> None:
-    """Remove leaders ``who`` (k,) from the leadership in runs ``runs``; fate by the norm."""
+    """Remove leaders ``who`` (k,) from the leadership in runs ``runs``; fate by the norm.
+
+    ``runs`` may repeat (several leaders of one run removed at once).
+    """
     if not len(runs):
         return
     lt = load_leaders()
     fate = fate_of(u, norm)
-    status, pres, offices = w.mut("status"), w.mut("presidium"), w.mut("offices")
-    status[runs, who] = fate
-    pres[runs, who] = False
-    held = offices[runs] == who[:, None]
-    offices[runs] = np.where(held, VACANT, offices[runs])
-    trial = w.mut("trial_month")
-    trial[runs, who] = np.where(fate == ARRESTED, w.month + trial_delay, -1)
-    lp = w.mut("leader_patron")
-    lp[runs] = np.where(lp[runs] == who[:, None], -1, lp[runs])
-    _taint_allies(w, runs, who)
+    _unseat(w, runs, who, fate)
+    w.mut("trial_month")[runs, who] = np.where(fate == ARRESTED, w.month + trial_delay, -1)
     fates = [STATUS[f] if f != DEMOTED else "expelled" for f in fate.tolist()]
     actors = [f"target={lt.name[i]}; by={b}" for i, b in zip(who.tolist(), by, strict=True)]
-    causes = [f"fate={f}; via={via}; violence_norm={n:.2f}"
-              for f, n in zip(fates, np.asarray(norm).tolist(), strict=True)]
-    w.emit("removal", runs, 1.0, actors, causes)
-    arrested = fate == ARRESTED
-    if arrested.any():
-        w.emit("arrest", runs[arrested], 1.0, np.asarray(actors, dtype=object)[arrested],
-               [f"after removal via {via}; violence_norm={n:.2f}" for n in norm[arrested]])
-
+    norms = np.asarray(norm).tolist()
+    w.emit("removal", runs, 1.0, actors,
+           [f"fate={f}; via={via}; violence_norm={n:.2f}" for f, n in zip(fates, norms, strict=True)])
+    arrested = np.flatnonzero(fate == ARRESTED)
+    if len(arrested):
+        w.emit("arrest", runs[arrested], 1.0, [actors[i] for i in arrested],
+               [f"after removal via {via}; violence_norm={norms[i]:.2f}" for i in arrested])
 
 
 def _taint_allies(w: Work, runs, who) -> None:
@@ -150,24 +157,15 @@ def _taint_allies(w: Work, runs, who) -> None:
         w.mut("grudge")[runs] += w.params.taint_grudge * close[:, :, None]
 
 
-
 def arrest(w: Work, runs, who, by: list[str], cause: list[str], trial_delay: int) -> None:
     """Arrest leaders ``who`` (k,) in runs ``runs``: out of every post, tried later."""
     if not len(runs):
         return
     lt = load_leaders()
-    status, pres, offices = w.mut("status"), w.mut("presidium"), w.mut("offices")
-    status[runs, who] = ARRESTED
-    pres[runs, who] = False
-    held = offices[runs] == who[:, None]
-    offices[runs] = np.where(held, VACANT, offices[runs])
+    _unseat(w, runs, who, ARRESTED)
     w.mut("trial_month")[runs, who] = w.month + trial_delay
-    lp = w.mut("leader_patron")
-    lp[runs] = np.where(lp[runs] == who[:, None], -1, lp[runs])
-    _taint_allies(w, runs, who)
-    actors = [f"target={lt.name[i]}; by={b}" for i, b in zip(who, by, strict=True)]
+    actors = [f"target={lt.name[i]}; by={b}" for i, b in zip(who.tolist(), by, strict=True)]
     w.emit("arrest", runs, 1.0, actors, cause)
-
 
 
 def add_grudge(w: Work, runs, holder, against, amount: float) -> None:
@@ -545,9 +543,9 @@ def _retaliate(w: Work, mo, rows, fs, init, yes, h, fate_u, p) -> None:
     core = np.zeros_like(yes)
     np.put_along_axis(core, order, True, 1)
     core &= yes | (np.arange(lt.n)[None, :] == init[:, None])
-    for j in np.flatnonzero(core.any(0)):
-        hit = core[:, j]
-        r = rows[hit]
-        remove(w, r, np.full(len(r), j), fate_u[hit, j], mo.norm[r], "CC plenum retaliation",
-               [lt.name[f] for f in fs[hit]], p.trial_delay)
+    r_i, j = np.nonzero(core)
+    if len(r_i):
+        r = rows[r_i]
+        remove(w, r, j, fate_u[r_i, j], mo.norm[r], "CC plenum retaliation",
+               [lt.name[f] for f in fs[r_i].tolist()], p.trial_delay)
     add_grudge(w, rows, fs, yes & ~core, p.grudge_marked)

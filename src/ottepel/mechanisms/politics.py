@@ -220,6 +220,8 @@ class PoliticsState:
         adoption: (runs, sponsors) float, 0..1 (see ``Decisions.at_runs``).
         cc_type, cc_patron, cc_region: (runs, S) int; cc_stance, cc_offset: (runs, S) float.
         cc_size: (runs,) int; clients: (runs, L + 1, T) float, members by patron and type.
+        cc_type_counts: (runs, T) float, members of each type (changes at congresses and with
+            the 1957 decentralisation).
         mil_clients, sec_clients: (runs, L) float, each leader's share of the military and
             security members (updated when those groups change: congresses).
         congress: index of the congress in force (``cc_composition()`` row).
@@ -257,6 +259,7 @@ class PoliticsState:
     cc_offset: np.ndarray = field(default=None, metadata={"signed": True})
     cc_size: np.ndarray = field(default=None)
     clients: np.ndarray = field(default=None)
+    cc_type_counts: np.ndarray = field(default=None)
     mil_clients: np.ndarray = field(default=None)
     sec_clients: np.ndarray = field(default=None)
     congress: int = 0
@@ -303,7 +306,7 @@ def init(ctx: Context) -> PoliticsState:
         cc_type=members["type"], cc_patron=members["patron"], cc_region=members["region"],
         cc_stance=members["stance"], cc_offset=members["offset"],
         cc_size=(members["type"] >= 0).sum(1), clients=counts,
-        mil_clients=coercion[0], sec_clients=coercion[1],
+        mil_clients=coercion[0], sec_clients=coercion[1], cc_type_counts=counts.sum(1),
         congress=ccm.congress_index(ctx.months[0]),
     )
 
@@ -387,6 +390,7 @@ def _policies(w: mv.Work, state: State, decisions, p) -> None:
         moved = ccm.sovnarkhoz_transfer(ps.cc, rows, p.sovnarkhoz_share * sov[rows], u)
         w.arrays["cc_type"] = moved["type"]
         w.arrays["clients"] = ccm.client_counts(moved["type"], ps.cc_patron, lt.n)
+        w.arrays["cc_type_counts"] = w.arrays["clients"].sum(1)
         w.arrays["sovnarkhoz_done"] = ps.sovnarkhoz_done | start
         grv = grv.copy()
         grv[rows, MIN] += p.grievance_sovnarkhoz * sov[rows]
@@ -479,6 +483,7 @@ def _central_committee(w: mv.Work, state: State, p) -> None:
                           network, draws, p, ctx.regions)
         counts = ccm.client_counts(cc["type"], cc["patron"], load_leaders().n)
         w.arrays["mil_clients"], w.arrays["sec_clients"] = ccm.security_military_counts(counts)
+        w.arrays["cc_type_counts"] = counts.sum(1)
         w.arrays["cc_size"] = (cc["type"] >= 0).sum(1)
         w.congress = nxt
         w.emit("congress", np.arange(state.n_runs), float(comp["size"].iloc[nxt]),
@@ -722,8 +727,9 @@ def national(state: State) -> dict[str, np.ndarray]:
     rows = np.arange(state.n_runs)
     off = ps.offices.astype(float)
     counts = ps.clients
-    total = np.maximum(counts.sum((1, 2)), 1.0)
     per = counts.sum(2)
+    by_type = ps.cc_type_counts
+    total = np.maximum(by_type.sum(1), 1.0)
     fs, pm = ps.offices[:, FS], ps.offices[:, PREMIER]
     active = np.concatenate([ps.status == ACTIVE, np.zeros((state.n_runs, 1), bool)], 1)
     net = _network(ps.offices, ps.leader_patron, ps.status)
@@ -739,12 +745,13 @@ def national(state: State) -> dict[str, np.ndarray]:
         "cc_network_of_first_secretary": (per * net).sum(1) / total,
         "cc_clients_of_premier": np.where(pm >= 0, per[rows, np.where(pm >= 0, pm, n_l)], 0.0) / total,
         "cc_unaffiliated": (per * ~active).sum(1) / total,
-        "cc_grievance": (ps.grievance * counts.sum(1)).sum(1) / total,
+        "cc_grievance": (ps.grievance * by_type).sum(1) / total,
         "destalinisation": ps.destalinisation, "violence_norm": ps.violence_norm,
         "cc_arbiter_belief": ps.arbiter,
     }
+    shares = by_type / total[:, None]
     for t, name in enumerate(MEMBER_TYPES):
-        out[f"cc_share_{name}"] = counts[:, :, t].sum(1) / total
+        out[f"cc_share_{name}"] = shares[:, t]
     for i, v in enumerate(LEADER_VARS):
         out[v] = ps.power[:, i]
     return out
