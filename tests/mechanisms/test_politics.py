@@ -129,7 +129,7 @@ def test_clients_defer_to_their_patron(scenario, params):
     s = SimpleNamespace(
         fs=ps.offices[:, FS], offices=ps.offices, policy_grievance=np.zeros((1, LT.n)),
         cc_mood=np.zeros(1), leader_patron=np.full((1, LT.n), -1), grudge=ps.grudge,
-        idx=np.arange(1), active=ps.status == ACTIVE, power=ps.power)
+        idx=np.arange(1), active=ps.status == ACTIVE, power=ps.standing)
     tg = np.array([[BER, MAL, -1, -1]])
     thr = np.zeros((1, LT.n))
     noise = np.zeros((1, LT.n))
@@ -296,3 +296,12 @@ def test_political_patterns_fixed_seed(long_run):
     assert (hist["probability"] < 1.0).all()
     assert (pat.loc[~pat["historical"], "probability"] > 0).all()
     assert (pat["ci_low"] <= pat["probability"]).all() and (pat["probability"] <= pat["ci_high"]).all()
+
+
+def test_play_reads_the_politics_domain(scenario):
+    from ottepel.play import politics_view
+
+    state = initial_state(scenario, np.arange(1), 0)
+    view = politics_view(state, "khrushchev")
+    assert view["first_secretary"] == "Khrushchev" and not view["removed"]
+    assert 0 < view["leader_power"] < 1

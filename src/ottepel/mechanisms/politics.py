@@ -202,7 +202,10 @@ class PoliticsState:
         offices: (runs, O) int, leader id holding each office (-1 an unnamed official).
         leader_patron: (runs, L) int, each leader's patron (-1 none).
         prestige: (runs, L) float, standing units, signed.
-        power, share_ema: (runs, L) float, power (standing) and its share's 12-month EMA.
+        standing, share_ema: (runs, L) float, power (standing units) and the 12-month EMA of
+            its share. The property ``power`` is the share (0..1), ``first_secretary`` the
+            First Secretary's id and ``leaders`` the names: the fields ``ottepel.play``
+            reads by duck typing.
         grudge: (runs, L, L) float, grudge[i, j]: j's grudge against i (standing, signed:
             negative is gratitude or a pact).
         policy_grievance: (runs, L) float, each leader's grievance at the FS's policies.
@@ -232,7 +235,7 @@ class PoliticsState:
     offices: np.ndarray
     leader_patron: np.ndarray
     prestige: np.ndarray = field(metadata={"signed": True})
-    power: np.ndarray = field(default=None)
+    standing: np.ndarray = field(default=None)
     share_ema: np.ndarray = field(default=None)
     grudge: np.ndarray = field(default=None, metadata={"signed": True})
     policy_grievance: np.ndarray = field(default=None)
@@ -265,6 +268,21 @@ class PoliticsState:
     congress: int = 0
 
     @property
+    def power(self) -> np.ndarray:
+        """(runs, L) each leader's share of the leaders' power (0..1)."""
+        return self.standing / np.maximum(self.standing.sum(1, keepdims=True), 1e-9)
+
+    @property
+    def first_secretary(self) -> np.ndarray:
+        """(runs,) the First Secretary's leader id (-1 an unnamed official)."""
+        return self.offices[:, FS]
+
+    @property
+    def leaders(self) -> tuple[str, ...]:
+        """Leader names in the order of the leader axis."""
+        return tuple(str(n) for n in load_leaders().name)
+
+    @property
     def cc(self) -> dict:
         """The CC member arrays as a dict (type, patron, stance, offset, region)."""
         return {"type": self.cc_type, "patron": self.cc_patron, "stance": self.cc_stance,
@@ -292,7 +310,7 @@ def init(ctx: Context) -> PoliticsState:
     return PoliticsState(
         status=status, presidium=presidium, offices=offices,
         leader_patron=np.broadcast_to(lt.patron, (n, n_l)).copy(), prestige=prestige,
-        power=power, share_ema=share, grudge=np.zeros((n, n_l, n_l)),
+        standing=power, share_ema=share, grudge=np.zeros((n, n_l, n_l)),
         policy_grievance=np.zeros((n, n_l)), destalinisation=zero.copy(),
         destal_shock=zero.copy(), violence_norm=np.full(n, p.violence_norm_1953),
         arbiter=np.full(n, p.arbiter_prior), harvest_expectation=np.full(n, p.harvest_expectation_1953),
@@ -463,8 +481,7 @@ def _central_committee(w: mv.Work, state: State, p) -> None:
     ps = w.ps
     comp = cc_composition()
     month64 = ctx.months[m]
-    power = ps.power
-    fs, fs_clients, pres_power, network = _patronage_inputs(w, power)
+    fs, fs_clients, pres_power, network = _patronage_inputs(w, ps.standing)
     cc = {k: w.get("cc_" + k) for k in ("type", "patron", "stance", "offset", "region")}
     counts = w.get("clients")
     nxt = ps.congress + 1
@@ -687,7 +704,7 @@ def _finish(w: mv.Work, state: State, mo, fs_before, p) -> State:
     adoption = (np.ones((state.n_runs, len(sponsors))) if state.context.politics_mode == "pinned"
                 else _adoption(offices, w.get("repudiated"), sponsors, p))
     values = {f: w.get(f) for f in PoliticsState.__dataclass_fields__ if f != "congress"}
-    values.update(power=power, share_ema=ema, adoption=adoption)
+    values.update(standing=power, share_ema=ema, adoption=adoption)
     new = PoliticsState(**values, congress=w.congress)
     state = state.with_domain(NAME, new)
     return state.emit(*(EventBatch(k, r, mg, a, c) for k, r, mg, a, c in w.batches()))
@@ -733,7 +750,7 @@ def national(state: State) -> dict[str, np.ndarray]:
     fs, pm = ps.offices[:, FS], ps.offices[:, PREMIER]
     active = np.concatenate([ps.status == ACTIVE, np.zeros((state.n_runs, 1), bool)], 1)
     net = _network(ps.offices, ps.leader_patron, ps.status)
-    share = ps.power / np.maximum(ps.power.sum(1, keepdims=True), 1e-9)
+    share = ps.power
     out = {
         "first_secretary": off[:, FS], "premier": off[:, PREMIER], "security_chief": off[:, SECURITY],
         "defence_minister": off[:, DEFENCE], "head_of_state": off[:, 4], "gosplan_chair": off[:, 5],
@@ -753,36 +770,5 @@ def national(state: State) -> dict[str, np.ndarray]:
     for t, name in enumerate(MEMBER_TYPES):
         out[f"cc_share_{name}"] = shares[:, t]
     for i, v in enumerate(LEADER_VARS):
-        out[v] = ps.power[:, i]
+        out[v] = ps.standing[:, i]
     return out
-
-
-
-
-def player_view(state: State, run: int, leader: str) -> dict:
-    """What a player in the role of ``leader`` sees of politics in one run (see ottepel.play).
-
-    Returns:
-        first_secretary (name or "other"), leader_power (his share of the leaders' power,
-        0..1, None if he is not a modelled leader), removed (no longer active), power
-        (name -> share) and offices (office -> holder name).
-    """
-    lt = load_leaders()
-    ps = state.politics
-    power = ps.power[run]
-    share = power / max(float(power.sum()), 1e-9)
-    try:
-        me = lt.index(leader)
-    except KeyError:
-        me = None
-
-    def holder(i: int) -> str:
-        return str(lt.name[i]) if i >= 0 else "other"
-
-    return {
-        "first_secretary": holder(int(ps.offices[run, FS])),
-        "leader_power": None if me is None else float(share[me]),
-        "removed": bool(me is not None and ps.status[run, me] != ACTIVE),
-        "power": {str(n): float(v) for n, v in zip(lt.name, share, strict=True)},
-        "offices": {o: holder(int(ps.offices[run, i])) for i, o in enumerate(OFFICES)},
-    }
