@@ -25,7 +25,10 @@ console = Console() if sys.stdout.isatty() else Console(width=160)
 err_console = Console(stderr=True)
 
 # Modules that add commands: each has register(app).
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = [
+    "ottepel.cli_whatif",  # compare, assess
+    "ottepel.cli_play",  # play (terminal game over ottepel.play.Game)
+]
 
 TABLE_VARS = [
     "grain_harvest_mt", "grain_procurement_mt", "virgin_lands_sown_mha", "maize_sown_mha",
