@@ -58,19 +58,22 @@ def test_scheduled_play_reproduces_simulate():
     """Playing the historical lever values month by month is run 0 of simulate()."""
     env = og.FirstSecretaryEnv(months_per_step=1, levers=["defence_share"])
     env.reset(seed=4)
+    months = env.scenario.months
     grain = {}
     done = False
     while not done:
         _, _, term, trunc, info = env.step(env.scheduled_action())
         done = term or trunc
-        if info["date"].endswith("-01") or done:
-            grain[int(info["date"][:4]) - (0 if done else 1)] = env._annual["grain_harvest_mt"]
+        last = months[info["month"] - 1]
+        if str(last).endswith("-12"):
+            grain[int(str(last)[:4])] = env._annual["grain_harvest_mt"]
+    assert grain  # at least one December played
     ref = simulate(runs=1, seed=4).annual("grain_harvest_mt").iloc[0]
     for year, value in grain.items():
         assert value == pytest.approx(ref[year], rel=1e-5), year
 
 
-def test_episode_reaches_the_horizon_and_rewards_are_documented():
+def test_episode_ends_at_horizon_or_removal_and_rewards_are_documented():
     env = og.FirstSecretaryEnv()
     env.reset(seed=2)
     steps, total = 0, 0.0
@@ -80,7 +83,11 @@ def test_episode_reaches_the_horizon_and_rewards_are_documented():
         total += r
         if term or trunc:
             break
-    assert steps == 48 and trunc and not term  # 142 months, 3 a step
+    assert term != trunc
+    if trunc:  # 142 months, 3 a step
+        assert steps == 48 and info["date"] == "1964-12" and info["in_power"]
+    else:  # removed by the model's politics
+        assert env.politics and not info["in_power"] and steps < 48
     assert set(info["reward_terms"]) == set(og.REWARD_WEIGHTS)
     assert np.isfinite(total)
     with pytest.raises(RuntimeError):

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import mechanisms
+from . import mechanisms, politics_view
 from .compare import HIGH_Q, LOW_Q, Comparison, html_page, write_html
 from .engine import simulate
 from .results import Result
@@ -154,21 +154,10 @@ def metric_per_run(result: Result, metric: Metric) -> pd.Series | None:
 
 def _leader_code(name: str) -> float | None:
     """Code of a leader in the ``first_secretary`` output (politics domain), if known."""
-    pol = getattr(mechanisms, "politics", None)
-    if pol is None:
+    if not any(m.NAME == "politics" for m in mechanisms.ORDER):
         return None
-    if hasattr(pol, "leader_index"):
-        try:
-            return float(pol.leader_index(name))
-        except (KeyError, ValueError):
-            return None
-    names = getattr(pol, "LEADERS", None)
-    if names is None and hasattr(pol, "leader_names"):
-        names = pol.leader_names()
-    if names is None:
-        return None
-    lower = [str(getattr(n, "name", n)).lower() for n in names]
-    return float(lower.index(name.lower())) if name.lower() in lower else None
+    idx = politics_view.leader_index(name)
+    return None if idx is None else float(idx)
 
 
 def in_office_at_end(result: Result, leader: str, var: str = "first_secretary") -> pd.Series | None:
@@ -361,6 +350,8 @@ def num(x: float) -> str:
     if not np.isfinite(x):
         return "n/a"
     ax = abs(x)
+    if ax < 5e-4:
+        return "0"
     return f"{x:,.3f}" if ax < 0.1 else f"{x:,.2f}" if ax < 10 else f"{x:,.1f}"
 
 

@@ -145,7 +145,7 @@ def play(
     role: str = typer.Option("khrushchev", "--role", help="the leader you play"),
     load: Path | None = typer.Option(None, "--load", help="resume a saved game"),
     save: Path | None = typer.Option(None, "--save", help="save the game here after every turn"),
-    quiet: bool = typer.Option(False, "--quiet", help="show the dashboard only every fourth turn"),
+    quiet: bool = typer.Option(False, "--quiet", help="show the dashboard once a year only"),
 ) -> None:
     """Play one run as First Secretary (or another leader), a quarter per turn."""
     from .cli import console, fail
@@ -156,13 +156,14 @@ def play(
     except GameError as exc:
         fail(str(exc))
     console.print(f"[bold]{game.scenario.title or game.scenario.name}[/]: you are "
-                  f"{game.role.title()}. Type 'help' for orders, Enter to end a turn.")
+                  f"{game.role.title()}. Type 'help' for orders, 'list' for the levers, "
+                  "Enter to end a turn.")
+    console.print(choices_table(game))
     while not game.over:
         if not quiet or game.turn % 4 == 0:
             console.print(dashboard(game))
             for line in politics_lines(game.to_dict().get("politics")):
                 console.print(line, highlight=False)
-            console.print(choices_table(game))
         if not play_turn_orders(game, console, save):
             break
         report = game.advance()

@@ -17,7 +17,7 @@ from rich.table import Table
 def _num(x: float) -> str:
     if x is None or not math.isfinite(x):
         return ""
-    return f"{x:,.3f}" if abs(x) < 1 else f"{x:,.1f}"
+    return "0" if x == 0 else f"{x:.3g}" if abs(x) < 1 else f"{x:,.1f}"
 
 
 def _check_vars(variables: str | None, default: list[str]) -> list[str]:

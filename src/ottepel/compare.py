@@ -149,7 +149,7 @@ def diff_figure(cmp: Comparison, var: str):
 def _fmt(x: float) -> str:
     if x is None or not np.isfinite(x):
         return ""
-    return f"{x:,.3f}" if abs(x) < 1 else f"{x:,.1f}"
+    return "0" if x == 0 else f"{x:.3g}" if abs(x) < 1 else f"{x:,.1f}"
 
 
 def sentence(cmp: Comparison, var: str) -> str:
