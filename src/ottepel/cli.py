@@ -139,11 +139,15 @@ def run(
 @app.command()
 def scenarios() -> None:
     """List the packaged scenarios."""
-    from .scenario import load_scenario, packaged_scenarios
+    from .scenario import ScenarioError, load_scenario, packaged_scenarios
 
     table = Table("name", "title", "decisions")
     for name in packaged_scenarios():
-        sc = load_scenario(name)
+        try:
+            sc = load_scenario(name)
+        except ScenarioError as exc:  # one broken file must not hide the others
+            table.add_row(name, f"[red]does not load:[/] {exc}", "")
+            continue
         table.add_row(name, sc.title, str(len(sc.decisions.schedule)))
     console.print(table)
 

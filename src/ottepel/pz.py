@@ -55,7 +55,6 @@ Reward of agent j per step::
 from __future__ import annotations
 
 import dataclasses
-import functools
 from pathlib import Path
 
 import numpy as np
@@ -119,12 +118,10 @@ class PresidiumEnv(ParallelEnv):
         self._seed = None
         self._state = None
 
-    @functools.lru_cache(maxsize=None)  # noqa: B019  (the same space object every call)
     def observation_space(self, agent: str) -> spaces.Box:
-        """The observation space of an agent (the same for all)."""
+        """The observation space of an agent (the same object for all, every call)."""
         return self._obs_space
 
-    @functools.lru_cache(maxsize=None)  # noqa: B019
     def action_space(self, agent: str) -> spaces.Discrete:
         """The moves an agent can make (the same for all)."""
         return self._act_space
