@@ -143,3 +143,20 @@ def test_cli_assess(tmp_path):
 def test_cli_assess_bad_input(args, needle, tmp_path):
     res = runner.invoke(app, ["assess", "--runs", "2", *args, "--out", str(tmp_path / "a.html")])
     assert res.exit_code == 2 and needle in res.output and "Traceback" not in res.output
+
+
+def test_months_in_office(monkeypatch):
+    import xarray as xr
+
+    import ottepel.assess as oa
+    from ottepel.results import Result
+
+    months = np.arange(np.datetime64("1963-12"), np.datetime64("1965-01")).astype("datetime64[ns]")
+    fs = np.array([[0.0] * 13, [0.0] * 5 + [3.0] * 8])
+    nat = xr.Dataset({"first_secretary": (("run", "month"), fs)},
+                     coords={"run": [0, 1], "month": months})
+    res = Result("x", 0, nat, xr.Dataset(), pd.DataFrame())
+    monkeypatch.setattr(oa, "_leader_code", lambda name: 0.0)
+    m = Metric("tenure", "g", "first_secretary", "t", 1964, 1964, kind="tenure")
+    assert list(oa.months_in_office(res, "Khrushchev", m)) == [12.0, 4.0]
+    assert list(oa.in_office_at_end(res, "Khrushchev")) == [1.0, 0.0]

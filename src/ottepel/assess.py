@@ -16,7 +16,8 @@ difference of those shares (paired resampling of runs).
 
 Outcomes (also data in ``policies.toml``): grain (mean harvest 1954-64), living
 standards (whichever of the real wage, living-standard, consumer-goods and living-space
-outputs the model has), bloc stability, and the sponsor's survival (politics domain).
+outputs the model has), bloc stability, and the sponsor's survival (politics domain: still
+First Secretary at the end, and months as First Secretary).
 """
 
 from __future__ import annotations
@@ -160,6 +161,19 @@ def _leader_code(name: str) -> float | None:
     return None if idx is None else float(idx)
 
 
+def months_in_office(result: Result, leader: str, metric: Metric) -> pd.Series | None:
+    """Months each run's ``leader`` was First Secretary within the metric's years."""
+    if metric.var not in result.national:
+        return None
+    code = _leader_code(leader)
+    if code is None:
+        return None
+    da = result.national[metric.var]
+    years = da["month"].dt.year
+    held = (da == code) & (years >= metric.start) & (years <= metric.end)
+    return pd.Series(held.sum("month").values.astype(float), index=da["run"].values)
+
+
 def in_office_at_end(result: Result, leader: str, var: str = "first_secretary") -> pd.Series | None:
     """1.0 for runs where ``leader`` is First Secretary in the last month, else 0.0.
 
@@ -253,7 +267,7 @@ def _available(metrics: list[Metric], base: Result, notes: dict[str, str]) -> li
     for m in metrics:
         if m.var not in base.national:
             notes[m.id] = f"left out: the model has no output {m.var!r} yet"
-        elif m.kind == "survival" and _leader_code("Khrushchev") is None:
+        elif m.kind in ("survival", "tenure") and _leader_code("Khrushchev") is None:
             notes[m.id] = "left out: the politics domain does not say who leads"
         else:
             out.append(m)
@@ -319,9 +333,13 @@ def _effects(pol: Policy, metrics: list[Metric], with_res: Result, without: Resu
             if a is not None and b is not None:
                 effects.append(survival_effect(pol, m, a, b, seed))
             continue
-        a, b = metric_per_run(with_res, m), metric_per_run(without, m)
+        if m.kind == "tenure":
+            a, b = (months_in_office(with_res, pol.sponsor, m),
+                    months_in_office(without, pol.sponsor, m))
+        else:
+            a, b = metric_per_run(with_res, m), metric_per_run(without, m)
         if a is not None and b is not None:
-            unit = with_res.national[m.var].attrs.get("units", "")
+            unit = "months" if m.kind == "tenure" else with_res.national[m.var].attrs.get("units", "")
             effects.append(continuous_effect(pol, m, a, b, unit))
     return effects
 
@@ -369,12 +387,18 @@ def effect_sentence(pol: Policy, m: Metric, e: Effect) -> str:
                 f"to {100 * e.q95:+.0f}).")
     unit = UNIT_WORDS.get(e.unit, e.unit)
     what = f"the {m.label} {_span(m)}"
+    if m.kind == "tenure":
+        what = f"{pol.sponsor}'s time as First Secretary ({m.start}-{m.end})"
     if direction(e):
         word = "lower" if e.median > 0 else "higher"
         lo, hi = sorted((abs(e.q05), abs(e.q95)))
         return (f"Without {pol.title}, {what} would have been {num(abs(e.median))} {unit} {word} "
                 f"(90% interval {num(lo)} to {num(hi)}; {word} in "
                 f"{(e.share_positive if e.median > 0 else 1 - e.share_positive):.0%} of runs).")
+    if e.q05 > 0 or e.q95 < 0:
+        return (f"Without {pol.title}, {what} would have been practically the same: the "
+                f"difference, {num(-e.median)} {unit} (90% interval {num(-e.q95)} to "
+                f"{num(-e.q05)}), is below 0.1% of its level.")
     return (f"Without {pol.title}, {what} would not have been clearly different: the median "
             f"difference is {num(-e.median)} {unit} and the 90% interval runs from "
             f"{num(-e.q95)} to {num(-e.q05)}.")
@@ -393,8 +417,9 @@ def headline_sentence(pol: Policy, cmp: Comparison, var: str = "grain_harvest_mt
         a, b = sorted((abs(lo), abs(hi)))
         return (f"Without {pol.title}, the {pol.headline_year} harvest would have been "
                 f"{num(abs(med))} mn t {word} (90% interval {num(a)} to {num(b)}).")
-    return (f"Without {pol.title}, the {pol.headline_year} harvest would not have been clearly "
-            f"different (median {num(-med)} mn t, 90% interval {num(-hi)} to {num(-lo)}).")
+    word = "practically the same" if (lo > 0 or hi < 0) else "not clearly different"
+    return (f"Without {pol.title}, the {pol.headline_year} harvest would have been {word} "
+            f"(median difference {num(-med)} mn t, 90% interval {num(-hi)} to {num(-lo)}).")
 
 
 def verdict(pol: Policy, a: Assessment) -> str:
@@ -457,6 +482,8 @@ def wide_table(a: Assessment) -> pd.DataFrame:
 def _column(m: Metric, a: Assessment) -> str:
     if m.kind == "survival":
         return f"{m.label} (pts)"
+    if m.kind == "tenure":
+        return f"{m.label}, {m.start}-{str(m.end)[2:]} (months)"
     unit = UNIT_WORDS.get(a.base.national[m.var].attrs.get("units", ""), "")
     span = str(m.end) if m.stat == "end" else f"{m.start}-{str(m.end)[2:]} mean"
     return f"{m.label}, {span} ({unit})"

@@ -144,7 +144,9 @@ def _print_policies(console, policies, metrics) -> None:
     console.print(t)
     m = Table("outcome", "variable", "statistic")
     for x in metrics:
-        m.add_row(x.label, x.var, f"{x.stat} {x.start}-{x.end}" if x.kind != "survival" else "share")
+        stat = {"survival": f"share of runs, end of {x.end}",
+                "tenure": f"months in office {x.start}-{x.end}"}.get(x.kind, f"{x.stat} {x.start}-{x.end}")
+        m.add_row(x.label, x.var, stat)
     console.print(m)
 
 
