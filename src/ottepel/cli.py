@@ -22,10 +22,11 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="ottepel: the Soviet political economy under Khrushchev, 1953-1964.")
 # Piped output (CI logs, files) gets a wide console so the tables are not cut.
 console = Console() if sys.stdout.isatty() else Console(width=160)
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)  # never wrap file paths in errors
 
 # Modules that add commands: each has register(app).
 COMMAND_MODULES: list[str] = [
+    "ottepel.cli_serve",
     "ottepel.cli_whatif",  # compare, assess
     "ottepel.cli_play",  # play (terminal game over ottepel.play.Game)
 ]
