@@ -344,12 +344,21 @@ def _effects(pol: Policy, metrics: list[Metric], with_res: Result, without: Resu
     return effects
 
 
+def _floor(e: Effect) -> float:
+    """Effects smaller than this are negligible (0 for shares of runs)."""
+    if e.unit == "share of runs":
+        return 0.0
+    return NEGLIGIBLE * max(abs(e.with_value), abs(e.without_value))
+
+
+def noticeable(e: Effect) -> bool:
+    """False when the effect is negligible in at least 90% of the runs."""
+    return max(abs(e.q05), abs(e.q95)) > _floor(e)
+
+
 def direction(e: Effect) -> int:
     """+1 if the policy clearly raised the outcome, -1 if clearly lowered it, else 0."""
-    if e.unit == "share of runs":
-        floor = 0.0
-    else:
-        floor = NEGLIGIBLE * max(abs(e.with_value), abs(e.without_value))
+    floor = _floor(e)
     if e.q05 > 0 and e.median > floor:
         return 1
     if e.q95 < 0 and e.median < -floor:
@@ -360,7 +369,8 @@ def direction(e: Effect) -> int:
 # ---- words ------------------------------------------------------------------------------
 
 UNIT_WORDS = {"million t": "mn t", "m2 total area per person": "m2 per person",
-              "1953 = 100": "points", "1953-03 = 100": "points", "0..1": "points (0-1 scale)"}
+              "1953 = 100": "points", "1953-03 = 100": "points", "0..1": "points on a 0-1 scale"}
+COLUMN_UNITS = {**UNIT_WORDS, "0..1": "0-1"}
 
 
 def num(x: float) -> str:
@@ -417,9 +427,11 @@ def headline_sentence(pol: Policy, cmp: Comparison, var: str = "grain_harvest_mt
         a, b = sorted((abs(lo), abs(hi)))
         return (f"Without {pol.title}, the {pol.headline_year} harvest would have been "
                 f"{num(abs(med))} mn t {word} (90% interval {num(a)} to {num(b)}).")
-    word = "practically the same" if (lo > 0 or hi < 0) else "not clearly different"
-    return (f"Without {pol.title}, the {pol.headline_year} harvest would have been {word} "
-            f"(median difference {num(-med)} mn t, 90% interval {num(-hi)} to {num(-lo)}).")
+    if max(abs(lo), abs(hi)) <= NEGLIGIBLE * level:
+        return None
+    return (f"Without {pol.title}, the {pol.headline_year} harvest would not have been clearly "
+            f"different (median difference {num(-med)} mn t, 90% interval {num(-hi)} to "
+            f"{num(-lo)}).")
 
 
 def verdict(pol: Policy, a: Assessment) -> str:
@@ -450,10 +462,18 @@ def policy_sentences(pol: Policy, a: Assessment) -> list[str]:
         h = headline_sentence(pol, cmp)
         if h:
             out.append(h)
+    none = []
     for m in a.metrics:
         e = a.effect(pol.id, m.id)
-        if e is not None:
+        if e is None:
+            continue
+        if noticeable(e):
             out.append(effect_sentence(pol, m, e))
+        else:
+            none.append(m.label)
+    if none:
+        out.append(f"No noticeable effect (below 0.1% of the level in at least 90% of the runs) "
+                   f"on: {', '.join(none)}.")
     return out
 
 
@@ -468,15 +488,21 @@ def cell(e: Effect | None) -> str:
     return f"{num(e.median)} [{num(e.q05)}, {num(e.q95)}]"
 
 
-def wide_table(a: Assessment) -> pd.DataFrame:
-    """Policies x outcomes: effect "median [5%, 95%]" (with minus without)."""
+def wide_table(a: Assessment, group: str | None = None) -> pd.DataFrame:
+    """Policies x outcomes (of one group, or all): effect "median [5%, 95%]"."""
     rows = []
+    metrics = [m for m in a.metrics if group is None or m.group == group]
     for pol in a.policies:
         row = {"policy": pol.short}
-        for m in a.metrics:
+        for m in metrics:
             row[_column(m, a)] = cell(a.effect(pol.id, m.id))
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def groups(a: Assessment) -> list[str]:
+    """The outcome groups measured, in the order of policies.toml."""
+    return list(dict.fromkeys(m.group for m in a.metrics))
 
 
 def _column(m: Metric, a: Assessment) -> str:
@@ -484,7 +510,8 @@ def _column(m: Metric, a: Assessment) -> str:
         return f"{m.label} (pts)"
     if m.kind == "tenure":
         return f"{m.label}, {m.start}-{str(m.end)[2:]} (months)"
-    unit = UNIT_WORDS.get(a.base.national[m.var].attrs.get("units", ""), "")
+    raw = a.base.national[m.var].attrs.get("units", "")
+    unit = COLUMN_UNITS.get(raw, raw)
     span = str(m.end) if m.stat == "end" else f"{m.start}-{str(m.end)[2:]} mean"
     return f"{m.label}, {span} ({unit})"
 
@@ -524,7 +551,10 @@ METHOD = (
 def assessment_section(a: Assessment) -> tuple[str, str]:
     """The assessment as an HTML report section a student can read: (title, html)."""
     parts = [f"<p class='lead'>{html.escape(METHOD.format(runs=a.runs, seed=a.seed))}</p>",
-             wide_table(a).to_html(index=False, border=0, classes="tbl")]
+             ]
+    for g in groups(a):
+        parts.append(f"<h3>Effect on {html.escape(g)}: median [90% interval], with minus without</h3>"
+                     + wide_table(a, g).to_html(index=False, border=0, classes="tbl"))
     for pol in a.policies:
         items = "".join(f"<li>{html.escape(s)}</li>" for s in policy_sentences(pol, a))
         parts.append(f"<h3>{html.escape(pol.short)}</h3><ul>{items}</ul>"

@@ -98,7 +98,7 @@ def assess(
 ) -> None:
     """How much did each policy matter? Paired runs with and without each major policy."""
     from .assess import assess as run_assess
-    from .assess import load_policies, policy_sentences, wide_table, write_assessment
+    from .assess import groups, load_policies, policy_sentences, wide_table, write_assessment
     from .cli import console, fail, load_or_fail, progress_bar
 
     policies, metrics = load_policies()
@@ -117,14 +117,16 @@ def assess(
         bar.update(task, completed=n * runs)
     for key, note in a.notes.items():
         console.print(f"[dim]{key}: {note}[/]", highlight=False)
-    table = Table(title=f"Effect of each policy (with minus without), median [90% interval], "
-                        f"{runs} paired runs, seed {seed}", title_justify="left")
-    df = wide_table(a)
-    for col in df.columns:
-        table.add_column(col, justify="left" if col == "policy" else "right")
-    for row in df.itertuples(index=False):
-        table.add_row(*[str(x) for x in row])
-    console.print(table)
+    console.print(f"[bold]Effect of each policy[/] (with minus without): median [90% interval] "
+                  f"over {runs} paired runs, seed {seed}")
+    for group in groups(a):
+        df = wide_table(a, group)
+        table = Table(title=f"{group}", title_justify="left")
+        for col in df.columns:
+            table.add_column(col, justify="left" if col == "policy" else "right")
+        for row in df.itertuples(index=False):
+            table.add_row(*[str(x) for x in row])
+        console.print(table)
     for pol in a.policies:
         console.print(f"[bold]{pol.short}[/]")
         for s in policy_sentences(pol, a):
