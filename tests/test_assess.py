@@ -30,7 +30,7 @@ ERA_POLICIES = {"virgin_lands", "maize", "housing", "sovnarkhoz", "destalinisati
 
 @pytest.fixture(scope="module")
 def assessment():
-    return assess(runs=8, seed=3, policies=["virgin_lands", "maize", "housing"])
+    return assess(runs=6, seed=3, policies=["virgin_lands", "maize", "housing"])
 
 
 def test_policy_list_covers_the_era():
@@ -127,7 +127,7 @@ def test_survival_effect_bootstrap():
 
 def test_cli_assess(tmp_path):
     out = tmp_path / "assess.html"
-    res = runner.invoke(app, ["assess", "--runs", "3", "--policy", "maize,housing",
+    res = runner.invoke(app, ["assess", "--runs", "2", "--policy", "maize",
                               "--out", str(out)])
     assert res.exit_code == 0, res.output
     assert "Maize campaign" in res.output and "Without the maize campaign" in res.output

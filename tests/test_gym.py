@@ -40,6 +40,8 @@ def _trajectory(env, seed, actions):
     for a in actions:
         obs, r, term, trunc, info = env.step(a)
         out.append(np.append(obs, r))
+        if term or trunc:  # the model's politics may remove the player early
+            break
     return np.concatenate(out)
 
 
@@ -51,7 +53,7 @@ def test_seeding_is_ottepels_keyed_seed():
     b = _trajectory(og.FirstSecretaryEnv(), 11, actions)
     c = _trajectory(env, 12, actions)
     np.testing.assert_array_equal(a, b)
-    assert not np.array_equal(a, c)  # another seed: other weather
+    assert a.shape != c.shape or not np.array_equal(a, c)  # another seed: other weather
 
 
 def test_scheduled_play_reproduces_simulate():
