@@ -160,3 +160,14 @@ def test_months_in_office(monkeypatch):
     m = Metric("tenure", "g", "first_secretary", "t", 1964, 1964, kind="tenure")
     assert list(oa.months_in_office(res, "Khrushchev", m)) == [12.0, 4.0]
     assert list(oa.in_office_at_end(res, "Khrushchev")) == [1.0, 0.0]
+
+
+def test_mean_interval_and_average_table(assessment):
+    from ottepel.assess import mean_interval
+
+    m, lo, hi = mean_interval(np.array([1.0, 2.0, 3.0, 4.0] * 25), seed=0)
+    assert m == 2.5 and lo < 2.5 < hi and hi - lo < 0.6
+    e = assessment.effect("virgin_lands", "grain")
+    assert e.mean_q05 <= e.mean <= e.mean_q95
+    df = wide_table(assessment, "grain", average=True)
+    assert df.shape[0] == 3 and "[" in df.iloc[0, 1]

@@ -207,27 +207,38 @@ class Effect:
     with_value: float
     without_value: float
     unit: str
+    mean: float = np.nan
+    mean_q05: float = np.nan
+    mean_q95: float = np.nan
+
+
+def mean_interval(d: np.ndarray, seed: int) -> tuple[float, float, float]:
+    """Mean of paired differences and its 90% paired-bootstrap interval (resampling runs)."""
+    d = np.asarray(d, dtype=float)
+    d = d[np.isfinite(d)]
+    if not len(d):
+        return np.nan, np.nan, np.nan
+    gen = np.random.default_rng([seed, 6])  # explicit generator: analysis only, not the model
+    boot = d[gen.integers(0, len(d), size=(BOOTSTRAP_DRAWS, len(d)))].mean(axis=1)
+    return float(d.mean()), float(np.quantile(boot, LOW_Q)), float(np.quantile(boot, HIGH_Q))
 
 
 def continuous_effect(policy: Policy, metric: Metric, with_: pd.Series,
-                      without: pd.Series, unit: str) -> Effect:
-    """Per-run paired effect of a policy on a continuous outcome."""
+                      without: pd.Series, unit: str, seed: int = 0) -> Effect:
+    """Per-run paired effect of a policy on a continuous outcome (and its mean)."""
     d = (with_ - without).dropna()
     return Effect(policy.id, metric.id, float(d.median()), float(d.quantile(LOW_Q)),
                   float(d.quantile(HIGH_Q)), float((d > 0).mean()), float(with_.median()),
-                  float(without.median()), unit)
+                  float(without.median()), unit, *mean_interval(d.to_numpy(), seed))
 
 
 def survival_effect(policy: Policy, metric: Metric, with_: pd.Series, without: pd.Series,
                     seed: int) -> Effect:
     """Difference in the share of runs the sponsor survives, with a paired bootstrap interval."""
     d = (with_ - without).to_numpy()
-    gen = np.random.default_rng([seed, 6])  # explicit generator: analysis only, not the model
-    idx = gen.integers(0, len(d), size=(BOOTSTRAP_DRAWS, len(d)))
-    boot = d[idx].mean(axis=1)
-    return Effect(policy.id, metric.id, float(d.mean()), float(np.quantile(boot, LOW_Q)),
-                  float(np.quantile(boot, HIGH_Q)), float((d > 0).mean()),
-                  float(with_.mean()), float(without.mean()), "share of runs")
+    mean, lo, hi = mean_interval(d, seed)
+    return Effect(policy.id, metric.id, mean, lo, hi, float((d > 0).mean()),
+                  float(with_.mean()), float(without.mean()), "share of runs", mean, lo, hi)
 
 
 @dataclass
@@ -340,7 +351,7 @@ def _effects(pol: Policy, metrics: list[Metric], with_res: Result, without: Resu
             a, b = metric_per_run(with_res, m), metric_per_run(without, m)
         if a is not None and b is not None:
             unit = "months" if m.kind == "tenure" else with_res.national[m.var].attrs.get("units", "")
-            effects.append(continuous_effect(pol, m, a, b, unit))
+            effects.append(continuous_effect(pol, m, a, b, unit, seed))
     return effects
 
 
@@ -383,6 +394,12 @@ def num(x: float) -> str:
     return f"{x:,.3f}" if ax < 0.1 else f"{x:,.2f}" if ax < 10 else f"{x:,.1f}"
 
 
+def pts(share: float) -> str:
+    """A difference of shares in signed percentage points ("+4", "-2", "+0")."""
+    v = int(round(100 * share))
+    return f"{v:+d}"
+
+
 def _span(m: Metric) -> str:
     return f"in {m.end}" if m.stat == "end" or m.start == m.end else f"on average over {m.start}-{m.end}"
 
@@ -390,11 +407,10 @@ def _span(m: Metric) -> str:
 def effect_sentence(pol: Policy, m: Metric, e: Effect) -> str:
     """One plain-language sentence on what the era would have looked like without a policy."""
     if m.kind == "survival":
-        diff = 100 * e.median
         return (f"With {pol.title}, {pol.sponsor} was still First Secretary at the end in "
                 f"{e.with_value:.0%} of the simulated histories; without it, in "
-                f"{e.without_value:.0%} ({diff:+.0f} points, 90% interval {100 * e.q05:+.0f} "
-                f"to {100 * e.q95:+.0f}).")
+                f"{e.without_value:.0%} ({pts(e.median)} points, 90% interval {pts(e.q05)} "
+                f"to {pts(e.q95)}).")
     unit = UNIT_WORDS.get(e.unit, e.unit)
     what = f"the {m.label} {_span(m)}"
     if m.kind == "tenure":
@@ -409,9 +425,20 @@ def effect_sentence(pol: Policy, m: Metric, e: Effect) -> str:
         return (f"Without {pol.title}, {what} would have been practically the same: the "
                 f"difference, {num(-e.median)} {unit} (90% interval {num(-e.q95)} to "
                 f"{num(-e.q05)}), is below 0.1% of its level.")
-    return (f"Without {pol.title}, {what} would not have been clearly different: the median "
+    text = (f"Without {pol.title}, {what} would not have been clearly different: the median "
             f"difference is {num(-e.median)} {unit} and the 90% interval runs from "
             f"{num(-e.q95)} to {num(-e.q05)}.")
+    return text + average_clause(e, unit)
+
+
+def average_clause(e: Effect, unit: str) -> str:
+    """" On average over runs ..." when the mean effect is clearly away from zero."""
+    if not np.isfinite(e.mean) or not (e.mean_q05 > 0 or e.mean_q95 < 0):
+        return ""
+    word = "lower" if e.mean > 0 else "higher"
+    lo, hi = sorted((abs(e.mean_q05), abs(e.mean_q95)))
+    return (f" On average over the runs, though, it would have been {num(abs(e.mean))} {unit} "
+            f"{word} (90% interval of the average {num(lo)} to {num(hi)}).")
 
 
 def headline_sentence(pol: Policy, cmp: Comparison, var: str = "grain_harvest_mt") -> str | None:
@@ -484,18 +511,29 @@ def cell(e: Effect | None) -> str:
     if e is None:
         return ""
     if e.unit == "share of runs":
-        return f"{100 * e.median:+.0f} pts [{100 * e.q05:+.0f}, {100 * e.q95:+.0f}]"
+        return f"{pts(e.median)} pts [{pts(e.q05)}, {pts(e.q95)}]"
     return f"{num(e.median)} [{num(e.q05)}, {num(e.q95)}]"
 
 
-def wide_table(a: Assessment, group: str | None = None) -> pd.DataFrame:
-    """Policies x outcomes (of one group, or all): effect "median [5%, 95%]"."""
+def mean_cell(e: Effect | None) -> str:
+    """"mean [90% interval of the mean]" of an effect."""
+    if e is None:
+        return ""
+    if e.unit == "share of runs":
+        return cell(e)
+    return f"{num(e.mean)} [{num(e.mean_q05)}, {num(e.mean_q95)}]"
+
+
+def wide_table(a: Assessment, group: str | None = None, average: bool = False) -> pd.DataFrame:
+    """Policies x outcomes (of one group, or all): effect "median [5%, 95%]" across runs,
+    or with ``average`` the mean effect and the 90% bootstrap interval of the mean."""
     rows = []
     metrics = [m for m in a.metrics if group is None or m.group == group]
+    fmt = mean_cell if average else cell
     for pol in a.policies:
         row = {"policy": pol.short}
         for m in metrics:
-            row[_column(m, a)] = cell(a.effect(pol.id, m.id))
+            row[_column(m, a)] = fmt(a.effect(pol.id, m.id))
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -542,6 +580,8 @@ METHOD = (
     "effect in that simulated history. The tables give the median effect (with minus without) "
     "and, in brackets, the range that held in 90% of the simulated histories (5th to 95th "
     "percentile across runs). An effect is called clear when that range does not include zero. "
+    "The second table of each group gives the average effect over runs and the 90% bootstrap "
+    "interval of that average (how well the runs pin the average down). "
     "For the leader's survival the numbers are the difference, in percentage points, between "
     "the share of runs in which the policy's sponsor was still First Secretary at the end with "
     "and without the policy, with a 90% bootstrap interval."
@@ -553,8 +593,11 @@ def assessment_section(a: Assessment) -> tuple[str, str]:
     parts = [f"<p class='lead'>{html.escape(METHOD.format(runs=a.runs, seed=a.seed))}</p>",
              ]
     for g in groups(a):
-        parts.append(f"<h3>Effect on {html.escape(g)}: median [90% interval], with minus without</h3>"
-                     + wide_table(a, g).to_html(index=False, border=0, classes="tbl"))
+        parts.append(f"<h3>Effect on {html.escape(g)} (with minus without)</h3>"
+                     "<p>Across runs: median [range in 90% of the simulated histories]</p>"
+                     + wide_table(a, g).to_html(index=False, border=0, classes="tbl")
+                     + "<p>On average: mean [90% interval of the mean]</p>"
+                     + wide_table(a, g, average=True).to_html(index=False, border=0, classes="tbl"))
     for pol in a.policies:
         items = "".join(f"<li>{html.escape(s)}</li>" for s in policy_sentences(pol, a))
         parts.append(f"<h3>{html.escape(pol.short)}</h3><ul>{items}</ul>"

@@ -118,3 +118,34 @@ def in_power(state, leader: int, start_offices: np.ndarray | None) -> np.ndarray
     start = np.broadcast_to(np.asarray(start_offices, bool), held.shape)
     kept = (held | ~start).all(1)
     return active & np.where(start.any(1), kept, True)
+
+
+def player_view(state, run: int, leader: str) -> dict:
+    """What a player sees of politics in one run (the contract of ``ottepel.play``).
+
+    Returns:
+        first_secretary (name or None), leader_power (the player's share of the leaders'
+        power, 0..1), power (name -> share), offices (office indices the player holds) and
+        removed (True once the player's leader is out of play: demoted, arrested,
+        executed, retired or dead).
+    """
+    names = leader_names() or []
+    me = leader_index(leader)
+    view = {"first_secretary": None, "leader_power": None, "power": {}, "offices": [],
+            "removed": False}
+    fs = first_secretary(state)
+    if fs is not None and 0 <= int(fs[run]) < len(names):
+        view["first_secretary"] = names[int(fs[run])].title()
+    p = power(state)
+    if p is not None:
+        share = p[run] / max(float(p[run].sum()), 1e-12)
+        view["power"] = {n.title(): float(v) for n, v in zip(names, share, strict=False)}
+        if me is not None:
+            view["leader_power"] = float(share[me])
+    if me is not None:
+        held = offices_of(state, me)
+        if held is not None:
+            view["offices"] = [int(i) for i in np.flatnonzero(held[run])]
+        active = is_active(state, me)
+        view["removed"] = bool(active is not None and not active[run])
+    return view
