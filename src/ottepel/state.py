@@ -91,7 +91,9 @@ def event(kind: str, mask: np.ndarray, magnitude: np.ndarray | float, actors: An
 
 
 def validate(state: State) -> list[str]:
-    """Check shapes, finiteness and non-negativity of every domain array.
+    """Check shapes, finiteness and non-negativity of every domain array, and invariants.
+
+    The cross-domain invariants are in :mod:`ottepel.invariants`.
 
     Returns:
         A list of problems (empty when the state is sound).
@@ -111,7 +113,9 @@ def validate(state: State) -> list[str]:
             signed = (f.metadata or {}).get("signed", False)
             if not signed and np.any(v < -1e-9):
                 problems.append(f"{dname}.{f.name}: negative values")
-    return problems
+    from .invariants import check  # cross-domain invariants (land, grain balance, offices)
+
+    return problems + check(state)
 
 
 @dataclass(frozen=True)
