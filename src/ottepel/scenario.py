@@ -325,6 +325,11 @@ def _read_text(path: Path) -> tuple[str, TomlLines]:
     return text, lines
 
 
+_TOML_HINTS = {
+    "Cannot overwrite a value": " (a key given twice in the same table)",
+    "Invalid statement": " (not a key = value pair, a [table] header or a comment)",
+    "Cannot declare ('decision',) twice": " ([[decision]] needs two brackets)",
+}
 _TOML_POS = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
 
 
@@ -336,6 +341,7 @@ def _parse_toml(path: Path, text: str, lines: TomlLines) -> dict:
         m = _TOML_POS.search(msg)
         line = int(m.group(1)) if m and m.group(1) else max(len(lines.lines), 1)
         what = _TOML_POS.sub("", msg)
+        what += _TOML_HINTS.get(what, "")
         if m and m.group(2):
             what += f" at column {m.group(2)}"
         shown = lines.lines[line - 1].strip() if line <= len(lines.lines) else ""
@@ -353,7 +359,11 @@ def read_spec(path: Path) -> tuple[ScenarioSpec, str]:
     Raises:
         ScenarioError: with file, line, field and what is allowed.
     """
-    path = Path(path)
+    spec, text, _ = _read_spec(Path(path))
+    return spec, text
+
+
+def _read_spec(path: Path) -> tuple[ScenarioSpec, str, TomlLines]:
     text, lines = _read_text(path)
     raw = _parse_toml(path, text, lines)
     try:
@@ -361,7 +371,7 @@ def read_spec(path: Path) -> tuple[ScenarioSpec, str]:
     except ValidationError as err:
         raise _format_validation(path, lines, err, ScenarioSpec, raw) from None
     _check_file(spec, path, lines)
-    return spec, text
+    return spec, text, lines
 
 
 # --------------------------------------------------------------------------- checks
@@ -391,7 +401,7 @@ def _check_params(params: dict[str, dict[str, float]], path: Path, lines: TomlLi
             extra = fields[name].json_schema_extra or {}
             lo, hi, unit = extra.get("lo"), extra.get("hi"), extra.get("unit", "")
             if not (math.isfinite(v) and lo <= v <= hi):
-                raise _error(path, lines.line_of(loc), field_name(loc), f"{v} is out of range",
+                raise _error(path, lines.line_of(loc), field_name(loc), f"{v:g} is out of range",
                              f"a number from {lo:g} to {hi:g} {unit}".rstrip())
 
 
@@ -616,13 +626,13 @@ def _chain(ref: str | Path, base_dir: Path | None) -> list[tuple[ScenarioSpec, P
     path = _resolve(str(ref), base_dir)
     while True:
         try:
-            spec, text = read_spec(path)
+            spec, _, lines = _read_spec(path)
         except ScenarioError as exc:
             if chain:
                 child, lines = chain[-1][1], chain[-1][2]
                 exc.args = (f"{exc}\n  (inherited by {child}:{lines.line_of(('inherits',))})",)
             raise
-        chain.append((spec, path, TomlLines(text)))
+        chain.append((spec, path, lines))
         if spec.inherits is None:
             return chain[::-1]
         line = chain[-1][2].line_of(("inherits",))

@@ -29,32 +29,33 @@ def split_key(dotted: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
+_TRIPLE = ('"""', "'''")
+_VALUE_TOKEN = re.compile("|".join([
+    '"""', "'''",             # multi-line strings
+    r'"(?:[^"\\]|\\.)*"',     # basic string
+    r"'[^']*'",               # literal string
+    "#",                      # comment
+    r"[\[\]{}]",              # brackets
+]))
+
+
 def _scan_value(rest: str) -> tuple[int, str | None]:
     """Bracket depth change and an unclosed multi-line string delimiter in a value."""
-    depth, i, quote = 0, 0, None
-    while i < len(rest):
-        if quote is None:
-            if rest.startswith(('"""', "'''"), i):
-                delim = rest[i:i + 3]
-                end = rest.find(delim, i + 3)
-                if end < 0:
-                    return depth, delim
-                i = end + 3
-                continue
-            c = rest[i]
-            if c == "#":
-                break
-            if c in "\"'":
-                quote = c
-            elif c in "[{":
-                depth += 1
-            elif c in "]}":
-                depth -= 1
-        elif rest[i] == "\\" and quote == '"':
-            i += 1
-        elif rest[i] == quote:
-            quote = None
-        i += 1
+    if not any(c in rest for c in "[]{}\"'"):
+        return 0, None
+    depth, pos = 0, 0
+    while m := _VALUE_TOKEN.search(rest, pos):
+        tok = m.group(0)
+        if tok in _TRIPLE:
+            end = rest.find(tok, m.end())
+            if end < 0:
+                return depth, tok
+            pos = end + 3
+            continue
+        if tok == "#":
+            break
+        depth += (tok in "[{") - (tok in "]}")
+        pos = m.end()
     return depth, None
 
 
@@ -64,11 +65,14 @@ class TomlLines:
     Attributes:
         lines: the text's lines.
         index: key path (str keys, int positions in arrays of tables) -> first line.
+        tables: the table in effect at each line (``tables[line - 1]``).
     """
 
     def __init__(self, text: str):
-        self.lines = text.splitlines()
+        self.lines = [ln.removesuffix("\r") for ln in text.split("\n")]
         self.index: dict[tuple, int] = {}
+        self.tables: list[tuple] = []
+        self.line_keys: dict[int, tuple] = {}
         self._scan()
 
     def _resolve(self, keys: tuple[str, ...], arrays: dict[tuple, int]) -> tuple:
@@ -84,6 +88,7 @@ class TomlLines:
         arrays: dict[tuple, int] = {}
         depth, open_string = 0, None
         for no, line in enumerate(self.lines, 1):
+            self.tables.append(table)
             if open_string:
                 if open_string in line:
                     open_string = None
@@ -98,13 +103,16 @@ class TomlLines:
                 arrays[base] = arrays.get(base, -1) + 1
                 table = base + (arrays[base],)
                 self.index.setdefault(table, no)
+                self.line_keys[no] = table
             elif m := _TABLE_HEADER.match(line):
                 table = self._resolve(split_key(m.group(1)), arrays)
                 self.index.setdefault(table, no)
+                self.line_keys[no] = table
             elif m := _KEY_VALUE.match(line):
                 keys = split_key(m.group(1))
                 for i in range(1, len(keys) + 1):
                     self.index.setdefault(table + keys[:i], no)
+                self.line_keys[no] = table + keys
                 depth, open_string = _scan_value(m.group(2))
                 depth = max(depth, 0)
 
@@ -123,9 +131,7 @@ class TomlLines:
         return None
 
     def path_at(self, line: int) -> tuple:
-        """The key path defined last at or before ``line`` (``()`` if none)."""
-        best, best_line = (), 0
-        for path, no in self.index.items():
-            if best_line <= no <= line:
-                best, best_line = path, no
-        return best
+        """The key defined on ``line``, else the table in effect there (``()``: top level)."""
+        if line in self.line_keys:
+            return self.line_keys[line]
+        return self.tables[line - 1] if 1 <= line <= len(self.tables) else ()
