@@ -197,7 +197,7 @@ class Store:
 
     def _catalogue_error(self, exc: Exception) -> StoreError:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        if "lock" in first.lower():
+        if "could not set lock" in first.lower() or "conflicting lock" in first.lower():
             return StoreError(f"{self.db_path}: the catalogue is in use by another process "
                               f"({first}); wait for it to finish or give another --out directory")
         return StoreError(
@@ -242,27 +242,40 @@ class Store:
             return con.execute(
                 "SELECT * FROM chunks WHERE ensemble = ? ORDER BY run_start, kind", [key]).df()
 
-    def verify(self, key: str) -> tuple[list[tuple[int, int]], list[str]]:
-        """Whole chunks (run ranges) and the problems found in damaged ones."""
+    def verify(self, key: str, forget: bool = True) -> tuple[list[tuple[int, int]], list[str]]:
+        """Whole chunks (run ranges) and the problems found in damaged ones.
+
+        Args:
+            key: the ensemble.
+            forget: drop damaged chunks from the catalogue (so they are re-run); readers
+                pass False and leave the catalogue as it is.
+        """
         df = self.chunks(key)
         good, problems = [], []
         for (a, b), grp in df.groupby(["run_start", "run_stop"]):
-            ok = set(grp["kind"]) == set(KINDS)
-            for row in grp.itertuples():
-                path = self.root / row.file
-                if not path.is_file():
-                    problems.append(f"{path}: catalogued chunk file is missing")
-                    ok = False
-                elif _sha256(path) != row.sha256:
-                    problems.append(f"{path}: checksum mismatch (damaged chunk)")
-                    ok = False
-            if ok:
+            found = self._chunk_problems(int(a), int(b), grp)
+            problems += found
+            if not found:
                 good.append((int(a), int(b)))
-            else:
+            elif forget:
                 with self._con() as con:
                     con.execute("DELETE FROM chunks WHERE ensemble = ? AND run_start = ? "
                                 "AND run_stop = ?", [key, int(a), int(b)])
         return good, problems
+
+    def _chunk_problems(self, a: int, b: int, rows: pd.DataFrame) -> list[str]:
+        """What is wrong with one catalogued chunk (empty if it is whole)."""
+        problems = []
+        if sorted(rows["kind"]) != sorted(KINDS):
+            problems.append(f"{self.root}: chunk of runs {a}..{b - 1} is catalogued with files "
+                            f"{sorted(rows['kind'])}, not {sorted(KINDS)}")
+        for row in rows.itertuples():
+            path = self.root / row.file
+            if not path.is_file():
+                problems.append(f"{path}: catalogued chunk file is missing")
+            elif _sha256(path) != row.sha256:
+                problems.append(f"{path}: checksum mismatch (damaged chunk)")
+        return problems
 
     def missing_ranges(self, key: str, runs: int) -> list[tuple[int, int]]:
         """Run ranges not yet in whole chunks (damaged chunks count as missing)."""
@@ -340,7 +353,7 @@ class Store:
         Raises:
             StoreError: if a chunk is damaged or missing (run the ensemble again to repair).
         """
-        good, problems = self.verify(key)
+        good, problems = self.verify(key, forget=False)
         covered = np.zeros(runs, dtype=int)
         for a, b in good:
             covered[a:min(b, runs)] += 1
@@ -388,10 +401,13 @@ def load_result(files: dict[str, list[str]], scenario_name: str, seed: int, runs
     regions = load_regions()
     rmonths = np.sort(reg["month"].unique()).astype("datetime64[ns]")
     rshape = (len(run_ids), len(rmonths), regions.n)
+    # ORDER BY region sorts the codes alphabetically; put them back in file order.
+    alphabetical = np.sort(regions.code)
+    to_file_order = np.searchsorted(alphabetical, regions.code)
     rcat = regional_catalog()
     rds = xr.Dataset(
-        {k: (("run", "month", "region"), reg[k].to_numpy().reshape(rshape)) for k in reg.columns
-         if k not in ("run", "month", "region")},
+        {k: (("run", "month", "region"), reg[k].to_numpy().reshape(rshape)[..., to_file_order])
+         for k in reg.columns if k not in ("run", "month", "region")},
         coords={"run": run_ids, "month": rmonths, "region": regions.code,
                 "republic": ("region", regions.republic), "lat": ("region", regions.lat),
                 "lon": ("region", regions.lon), "region_name": ("region", regions.name)},
