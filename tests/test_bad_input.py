@@ -361,7 +361,7 @@ def textual(draw):
     text = to_toml(BASE)
     data = text.encode()
     kind = draw(st.sampled_from(["random_bytes", "non_utf8", "truncate_string", "garbage_line",
-                                 "duplicate_key", "empty", "huge", "control_char"]))
+                                 "duplicate_key", "empty", "huge", "control_char", "deep"]))
     if kind == "random_bytes":
         return draw(st.binary(min_size=1, max_size=3000)), True
     if kind == "non_utf8":
@@ -383,6 +383,11 @@ def textual(draw):
         return ("\n".join(lines) + "\n").encode(), True
     if kind == "empty":
         return draw(st.sampled_from([b"", b"\n", b"   \n\t\n", b"\xef\xbb\xbf"])), True
+    if kind == "deep":  # nesting beyond what the parser can recurse into
+        n = draw(st.integers(1000, 5000))
+        opener, closer = draw(st.sampled_from([("[", "]"), ("{ b = ", " }")]))
+        lines.insert(draw(st.integers(1, len(lines))), f"deep = {opener * n}1{closer * n}")
+        return ("\n".join(lines) + "\n").encode(), True
     if kind == "huge":
         pad = b"# " + b"x" * 1000 + b"\n"
         return data + pad * (MAX_FILE_BYTES // len(pad) + 1), False

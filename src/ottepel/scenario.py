@@ -336,6 +336,12 @@ _TOML_POS = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\
 def _parse_toml(path: Path, text: str, lines: TomlLines) -> dict:
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        line = 1 + max(range(len(lines.lines)),
+                       key=lambda i: lines.lines[i].count("[") + lines.lines[i].count("{"))
+        raise _error(path, line, field_name(lines.path_at(line)),
+                     "arrays or tables nested too deeply to read",
+                     "values nested a few levels at most") from None
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = _TOML_POS.search(msg)
