@@ -207,6 +207,8 @@ def sow(state: State, decisions, params, rng) -> State:
     maize_grain_area = maize * p.maize_grain_share * suit
     silage_area = maize - maize_grain_area
     old_grain = np.maximum(old - p.maize_displacement * silage_area, 0.3 * old)
+    # Maize for grain is sown on grain land too: never more grain sown than land (invariant).
+    old_grain = np.minimum(old_grain, np.maximum(old - maize_grain_area, 0.0))
     grain = old_grain + virgin_grain + maize_grain_area
     new = AgricultureState(
         old, ploughed, ag.virgin_abandoned_mha, bonus, ploughed_now.copy(), maize, grain,
