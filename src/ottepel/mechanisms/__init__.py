@@ -16,7 +16,7 @@ Each module exposes:
 
 from __future__ import annotations
 
-from . import agriculture, grain, housing, industry, livestock, population, weather
+from . import agriculture, grain, housing, industry, livestock, planning, population, weather
 
 ORDER = (
     weather,      # 1. this crop year's weather by region (drawn each January)
@@ -26,6 +26,8 @@ ORDER = (
     livestock,    # 5. herds on feed, slaughter, meat and milk
     grain,        # 6. the national grain balance: state stocks, exports, imports
     housing,      # 7. housing construction and urban living space
+    planning,     # 8. plans (Jan), pledges chased (Nov), reports and audits (Dec): last, so the
+                  #    year's true harvest, herds and industrial output are known when reported
 )
 
 PARAM_GROUPS = {m.NAME: m.Params for m in ORDER}
