@@ -269,9 +269,8 @@ def load_result(files: dict[str, list[str]], scenario_name: str, seed: int, runs
     nat = con.execute(
         "SELECT * FROM read_parquet(?) WHERE run < ? ORDER BY run, month", [files["national"], runs]
     ).df()
-    reg = con.execute(
-        "SELECT * FROM read_parquet(?) WHERE run < ? ORDER BY run, month, region",
-        [files["regional"], runs]).df()
+    reg = con.execute("SELECT * FROM read_parquet(?) WHERE run < ?",
+                      [files["regional"], runs]).df()
     ev = con.execute(
         "SELECT * FROM read_parquet(?) WHERE run < ? ORDER BY run, month, kind",
         [files["events"], runs]).df()
@@ -291,6 +290,9 @@ def load_result(files: dict[str, list[str]], scenario_name: str, seed: int, runs
         if k in cat:
             ds[k].attrs.update(units=cat[k][0], cadence=cat[k][1], description=cat[k][2])
     regions = load_regions()
+    order = {c: i for i, c in enumerate(regions.code)}  # the packaged region order
+    reg = reg.assign(_ri=reg["region"].map(order)).sort_values(["run", "month", "_ri"])
+    reg = reg.drop(columns="_ri")
     rmonths = np.sort(reg["month"].unique()).astype("datetime64[ns]")
     rshape = (len(run_ids), len(rmonths), regions.n)
     rcat = regional_catalog()
