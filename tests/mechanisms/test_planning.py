@@ -97,13 +97,15 @@ def test_audit_detection_rate_fixed_seed():
     assert abs(cond - d) < 4 * np.sqrt(d * (1 - d) / (padded & audited).sum())
 
 
-def test_split_uniform_gives_two_uniforms():
+def test_split_uniform_gives_independent_uniforms():
     u = Streams(1, np.arange(1)).uniform(0, "test.split", (50_000,))[0]
-    a, b = P._split_uniform(u)
-    for x in (a, b):
-        assert 0 < x.min() and x.max() < 1
-        assert abs(x.mean() - 0.5) < 0.01
-    assert abs(np.corrcoef(a, b)[0, 1]) < 0.02
+    parts = P.split_uniform(u, 4)
+    assert parts.shape == (50_000, 4)
+    assert 0 < parts.min() and parts.max() < 1
+    assert np.all(np.abs(parts.mean(0) - 0.5) < 0.01)
+    assert np.all(np.abs(parts.var(0) - 1 / 12) < 0.003)
+    corr = np.corrcoef(parts.T)
+    assert np.all(np.abs(corr[np.triu_indices(4, 1)]) < 0.02)
 
 
 # ---------------------------------------------------------------- books and councils

@@ -135,7 +135,7 @@ class Params(ParamGroup):
     plan_correction: float = param(0.5, 0.0, 1.0, "fraction", "Berliner 1957; Gregory 2004 (The Political Economy of Stalinism): plans corrected in the year when a region-wide shortfall was plain; size an assumption")
     detection: float = param(0.6, 0.1, 1.0, "probability", "assumption: an inspection finds padding that is there")
     punishment: float = param(25.0, 1.0, 100.0, "plan-penalty units", _B57 + ": dismissal, expulsion or prosecution against missing the plan")
-    repression_weight: float = param(0.5, 0.0, 2.0, "1", "assumption: elasticity of punishment to the society domain's repression index")
+    repression_weight: float = param(0.5, 0.0, 2.0, "1", "assumption: elasticity of punishment to fear (repression domain), relative to 1953")
     honesty_memory: float = param(1.0, 0.0, 5.0, "1", "assumption: extra deterrence after being caught")
     honesty_decay: float = param(0.6, 0.0, 1.0, "1/yr", "assumption: how long a caught producer stays careful")
     collusion_ministries: float = param(0.15, 0.0, 0.9, "fraction", "assumption: audits blunted by officials under the branch ministries")
@@ -185,7 +185,7 @@ class PlanningState:
         audits_k, audits_found_k: (runs,) thousand real producers audited / caught.
         padding_found: (runs, 4) padding removed by audits, line units.
         pledge_regions: (runs,) regions pledging at least +50% this year.
-        repression_ref: (runs, regions) society's repression index when first read (0: unset).
+        repression_ref: (runs, regions) fear (repression domain) when first read (0: unset).
     """
 
     productivity: np.ndarray = field(metadata={"signed": True})
@@ -363,10 +363,25 @@ def deliveries(industry_share, partner_share, localism, friction, councils):
     return ratio, (ratio * need).sum(-1) / need.sum()
 
 
-def _split_uniform(u):
-    """Two independent-enough uniforms from one 53-bit uniform (26 + 27 bits)."""
-    hi = np.floor(u * 2.0**26)
-    return (hi + 0.5) / 2.0**26, np.clip(u * 2.0**26 - hi, 1e-9, 1 - 1e-9)
+def split_uniform(u: np.ndarray, parts: int) -> np.ndarray:
+    """Several uniforms from the bits of one keyed 53-bit uniform.
+
+    Each part takes 53 // parts bits (13 for four parts: steps of 1/8192, fine for audit
+    draws and productivity shocks) and the draw count, the costly part of a keyed stream,
+    falls by ``parts``.
+
+    Returns:
+        (*u.shape, parts) float64 on the open interval (0, 1).
+    """
+    scale = 2.0 ** (53 // parts)
+    out = np.empty((*np.shape(u), parts))
+    x = np.array(u, dtype=np.float64)
+    for i in range(parts):  # exact in float64: powers of two, floors and differences
+        x *= scale
+        whole = np.floor(x)
+        out[..., i] = (whole + 0.5) / scale
+        x -= whole
+    return out
 
 
 # ---------------------------------------------------------------- init
@@ -578,7 +593,7 @@ def producer_output(region_true, second_share, weight):
     """
     per = weight.shape[-1] // 2
     by_type = weight.reshape(*weight.shape[:-1], 2, per)
-    mass = by_type @ np.ones(per, dtype=weight.dtype)  # (runs, 4, regions, 2)
+    mass = row_sum(by_type)  # (runs, 4, regions, 2)
     share = np.stack([1.0 - second_share, second_share], axis=-1)
     factor = region_true[..., None] * share / np.maximum(mass, 1e-30)
     by_type *= factor[..., None].astype(weight.dtype)
@@ -586,8 +601,15 @@ def producer_output(region_true, second_share, weight):
 
 
 def row_sum(x: np.ndarray) -> np.ndarray:
-    """Sum over the last (short) axis as a matrix-vector product, in float64."""
-    return (x @ np.ones(x.shape[-1], dtype=x.dtype)).astype(np.float64)
+    """Sum over the last (short) axis in float64, slice by slice.
+
+    numpy reduces a short contiguous last axis an order of magnitude slower than it adds
+    whole slices; with 2P <= 32 producers the loop is cheap.
+    """
+    out = x[..., 0].copy()
+    for i in range(1, x.shape[-1]):
+        out += x[..., i]
+    return out.astype(np.float64, copy=False)
 
 
 def audit_probability(decisions, p, pl: PlanningState, m: int) -> np.ndarray:
@@ -617,10 +639,19 @@ def _deterrence(state: State, decisions, p, pl):
     return k, q, ref
 
 
+# Where fear of punishment is read from, first found wins: the repression domain's fear
+# (remembered repression, 1 = early 1953), its repression index, or a society index.
+FEAR_SOURCES = (("repression", "fear"), ("repression", "repression_index"),
+                ("society", "repression_index"))
+
+
 def _repression(state: State, pl: PlanningState):
-    """Society's repression index relative to its first value (1 if there is none)."""
-    soc = state.domains.get("society")
-    ri = getattr(soc, "repression_index", None) if soc is not None else None
+    """Fear of punishment relative to its first value (1 when no domain provides it)."""
+    ri = None
+    for domain, attr in FEAR_SOURCES:
+        ri = getattr(state.domains.get(domain), attr, None)
+        if ri is not None:
+            break
     if ri is None:
         return 1.0, pl.repression_ref
     ri = np.asarray(ri, dtype=float)
@@ -649,7 +680,10 @@ def report(state: State, decisions, params, rng) -> State:
     """December: true output, padded reports, audits, national books and events."""
     p, pl, m = params.planning, state.planning, state.clock.month
     per = pl.honesty.shape[-1] // 4
-    u_audit, u_prod = _split_uniform(rng.uniform(m, "planning.producers", pl.honesty.shape[1:]))
+    n, nr, nprod = pl.honesty.shape
+    u = split_uniform(rng.uniform(m, "planning.producers", (nr, nprod // 2)), 4)
+    u_audit = u[..., :2].reshape(n, nr, nprod)
+    u_prod = u[..., 2:].reshape(n, nr, nprod)
     rho = p.productivity_persistence
     shock = (p.productivity_sd * np.sqrt((1 - rho**2) * 12.0) * (u_prod - 0.5)).astype(np.float32)
     theta = np.float32(rho) * pl.productivity + shock
