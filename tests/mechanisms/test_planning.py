@@ -222,3 +222,21 @@ def test_run_alone_equals_run_in_chunk():
     ev_a = alone.events.reset_index(drop=True)
     assert ev_c[["kind", "actors", "causes"]].equals(ev_a[["kind", "actors", "causes"]])
     np.testing.assert_array_equal(ev_c["magnitude"].to_numpy(), ev_a["magnitude"].to_numpy())
+
+
+def test_fear_from_repression_domain_scales_punishment():
+    from types import SimpleNamespace
+
+    sc = load_scenario("khrushchev-1953")
+    st = initial_state(sc, np.arange(2), seed=0)
+    pl = st.planning
+    assert P._repression(st, pl)[0] == 1.0  # no repression domain: fear stays at 1953's
+    st = st.with_domain("repression", SimpleNamespace(fear=np.array([1.0, 1.0])))
+    ratio, ref = P._repression(st, pl)
+    np.testing.assert_allclose(ratio, 1.0)
+    pl = dataclasses.replace(pl, repression_ref=np.asarray(ref) * np.ones_like(pl.repression_ref))
+    st = st.with_domain("repression", SimpleNamespace(fear=np.array([0.5, 0.25])))
+    ratio, _ = P._repression(st, pl)
+    np.testing.assert_allclose(ratio[:, 0], [0.5, 0.25])
+    k_full, _, _ = P._deterrence(st.with_domain("planning", pl), sc.decisions, sc.params.planning, pl)
+    assert k_full.shape == pl.target.shape

@@ -83,7 +83,8 @@ def ratio_by_year(result) -> pd.DataFrame:
                            "q95": r[years].quantile(0.95)})
         bands = np.array([_band(y) for y in years])
         df["band_lo"], df["band_hi"] = bands[:, 0], bands[:, 1]
-        df["within"] = (df["median"] >= df["band_lo"]) & (df["median"] <= df["band_hi"])
+        inside = (df["median"] >= df["band_lo"]) & (df["median"] <= df["band_hi"])
+        df["within"] = inside.astype(object).where(df["band_lo"].notna(), None)  # None: no band
         df["tsu_revision"] = rev.reindex(years).to_numpy() if name.startswith("grain") else np.nan
         df["source"] = CIA_SOURCE + ("" if name.startswith("grain") else
                                      "; applied to meat as an assumption (no western meat series)")
