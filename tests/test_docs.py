@@ -15,6 +15,6 @@ def test_every_mechanism_in_odd():
 
 def test_every_parameter_in_odd_with_unit_and_source():
     for row in parameter_table():
-        assert f"`{row['path']}`" in ODD, f"{row['path']} missing: run scripts/param_tables.py"
+        assert f"`{row['path']}`" in ODD, f"{row['path']} missing: run scripts/build_odd.py"
         assert row["unit"] and row["source"], row["path"]
         assert row["lo"] <= row["default"] <= row["hi"], row["path"]

@@ -16,7 +16,20 @@ Each module exposes:
 
 from __future__ import annotations
 
-from . import agriculture, grain, housing, industry, livestock, planning, population, weather
+from . import (
+    agriculture,
+    bloc,
+    grain,
+    housing,
+    industry,
+    livestock,
+    planning,
+    population,
+    repression,
+    society,
+    weather,
+    world,
+)
 
 ORDER = (
     weather,      # 1. this crop year's weather by region (drawn each January)
@@ -26,8 +39,13 @@ ORDER = (
     livestock,    # 5. herds on feed, slaughter, meat and milk
     grain,        # 6. the national grain balance: state stocks, exports, imports
     housing,      # 7. housing construction and urban living space
-    planning,     # 8. plans (Jan), pledges chased (Nov), reports and audits (Dec): last, so the
-                  #    year's true harvest, herds and industrial output are known when reported
+    repression,   # 8. Gulag, repression level, fear (reads last month's unrest; fear used below)
+    society,      # 9. wages, prices, consumption, grievance, riots (reads this month's economy and fear)
+    bloc,         # 10. satellites' pressure, uprisings, interventions
+    world,        # 11. China, USA, space, Cuba; prestige_shock (reads this month's bloc)
+    planning,     # 12. plans (Jan), pledges chased (Nov), reports and audits (Dec): last, so the
+                  #     year's true harvest, herds and industrial output and this month's fear
+                  #     (repression) are known when producers report
 )
 
 PARAM_GROUPS = {m.NAME: m.Params for m in ORDER}
