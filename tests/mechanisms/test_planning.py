@@ -230,7 +230,9 @@ def test_fear_from_repression_domain_scales_punishment():
     sc = load_scenario("khrushchev-1953")
     st = initial_state(sc, np.arange(2), seed=0)
     pl = st.planning
-    assert P._repression(st, pl)[0] == 1.0  # no repression domain: fear stays at 1953's
+    bare = dataclasses.replace(st, domains={k: v for k, v in st.domains.items()
+                                            if k not in ("repression", "society")})
+    assert P._repression(bare, pl)[0] == 1.0  # no repression domain: fear stays at 1953's
     st = st.with_domain("repression", SimpleNamespace(fear=np.array([1.0, 1.0])))
     ratio, ref = P._repression(st, pl)
     np.testing.assert_allclose(ratio, 1.0)
