@@ -29,11 +29,13 @@ punishment of being caught:
 
     min_s  c/2 (g' - s)^2 + k/2 s^2   ->   s = min(c / (c + k) * g', padding_cap)
     k = audit probability q x detection d x punishment P (1 + honesty)
-    q = audit_rate x audit_intensity x (1 - collusion),  P = punishment x penalty x repression^w
+    q = audit_rate x audit_intensity x (1 - collusion) [x (1 - MTS share) for farms after 1958]
+    P = punishment x padding_penalty x (fear / fear at the start)^w   (fear: repression domain)
 
 c is the plan pressure (raised by campaigns and, for farms, by the 1962 party split);
 collusion with the region's officials is low under branch ministries and high under
-the regional councils (sovnarkhozy, 1957-65). The cap stands for the physical flows
+the regional councils (sovnarkhozy, 1957-65), and moves toward its level over years.
+Targets are first corrected for a share of any region-wide shortfall (a plain drought). The cap stands for the physical flows
 (receipts at elevators and meat plants) that a paper figure cannot stray far from.
 
 Audits (December): a producer is audited with probability q; padding is found with
