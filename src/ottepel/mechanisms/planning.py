@@ -35,8 +35,9 @@ punishment of being caught:
 c is the plan pressure (raised by campaigns and, for farms, by the 1962 party split);
 collusion with the region's officials is low under branch ministries and high under
 the regional councils (sovnarkhozy, 1957-65), and moves toward its level over years.
-Targets are first corrected for a share of any region-wide shortfall (a plain drought). The cap stands for the physical flows
-(receipts at elevators and meat plants) that a paper figure cannot stray far from.
+Targets are first corrected for a share of any region-wide shortfall (a plain drought).
+The cap stands for the physical flows (receipts at elevators and meat plants) that a paper
+figure cannot stray far from.
 
 Audits (December): a producer is audited with probability q; padding is found with
 probability d, the report corrected to the truth, and the producer's ``honesty`` rises
