@@ -223,7 +223,9 @@ def harvest(state: State, decisions, params, rng) -> State:
     p, ag, m = params.agriculture, state.agriculture, state.clock.month
     regions = state.context.regions
     w = state.weather.index
-    inputs = state.industry.capital_agri[:, None] ** p.capital_elasticity
+    # Inputs follow reported output where the planning domain allocates them (padding misdirects).
+    alloc = getattr(state.domains.get("planning"), "input_allocation", 1.0)
+    inputs = (state.industry.capital_agri[:, None] * alloc) ** p.capital_elasticity
     price = decisions.at("procurement_price_grain", m) ** p.price_elasticity
     z = rng.normal(m, "agriculture.yield", (regions.n,))
     noise = np.exp(p.yield_noise * z - 0.5 * p.yield_noise**2)
