@@ -12,7 +12,11 @@ changed scenario never reuses stale chunks. Each file is written to a temporary 
 and renamed (atomic on POSIX); the catalogue row, with each file's SHA-256, is inserted
 only after all three files are in place. Readers see only catalogued chunks. On resume,
 missing runs are computed from the catalogue; a catalogued chunk whose files are missing
-or whose checksum does not match is reported and re-run, never silently skipped.
+or whose checksum does not match is reported (:class:`StoreWarning`) and re-run, never
+silently skipped. Reading an ensemble checks the checksums too and refuses a damaged or
+incomplete one (:class:`StoreError`). A damaged catalogue file gives a StoreError that
+says what to do. Temporary files left by a crash are never read and are swept on the next
+run of the same ensemble, which holds a lock file (``<ensemble>/.lock``) while it writes.
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ import json
 import os
 import tempfile
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -42,6 +47,10 @@ KINDS = ("national", "regional", "events")
 
 class StoreError(RuntimeError):
     """The store is damaged in a way that cannot be repaired by re-running chunks."""
+
+
+class StoreWarning(UserWarning):
+    """A damaged chunk was found; it will be re-run."""
 
 
 def ensemble_key(scenario: Scenario, seed: int, params: RuntimeParams | None = None) -> str:
@@ -84,6 +93,47 @@ def _atomic_write_table(table: pa.Table, path: Path) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename durable (POSIX); a no-op where directories cannot be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def _ensemble_lock(folder: Path) -> Iterator[None]:
+    """Hold ``<folder>/.lock`` while writing an ensemble; a second writer gets StoreError."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: no lock
+        yield
+        return
+    with open(folder / ".lock", "a+b") as f:
+        try:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise StoreError(f"{folder}: another process is writing this ensemble; wait for it "
+                             "to finish or give another --out directory") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+
+def _sweep_temporary(folder: Path) -> None:
+    """Remove temporary files a crashed writer left (only under the ensemble lock)."""
+    for tmp in folder.glob(".tmp-*.parquet"):
+        tmp.unlink(missing_ok=True)
 
 
 def chunk_tables(chunk: ChunkOutput, scenario: Scenario) -> dict[str, pa.Table]:
@@ -132,13 +182,28 @@ class Store:
                 "scenario VARCHAR, seed BIGINT, runs BIGINT, info VARCHAR)"
             )
 
-    def _con(self) -> duckdb.DuckDBPyConnection:
+    @contextmanager
+    def _con(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection to the catalogue; any DuckDB failure becomes a clear StoreError."""
+        con = None
         try:
-            return duckdb.connect(str(self.db_path))
+            con = duckdb.connect(str(self.db_path))
+            yield con
         except duckdb.Error as exc:
-            raise StoreError(
-                f"{self.db_path}: the catalogue cannot be opened ({exc}); move it away to rebuild"
-            ) from None
+            raise self._catalogue_error(exc) from None
+        finally:
+            if con is not None:
+                con.close()
+
+    def _catalogue_error(self, exc: Exception) -> StoreError:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if "could not set lock" in first.lower() or "conflicting lock" in first.lower():
+            return StoreError(f"{self.db_path}: the catalogue is in use by another process "
+                              f"({first}); wait for it to finish or give another --out directory")
+        return StoreError(
+            f"{self.db_path}: the catalogue is damaged ({first}); move it away, e.g. "
+            f"`mv {self.db_path} {self.db_path}.damaged`, and run again: the runs are then "
+            "computed afresh (the old chunk files are not trusted without their checksums)")
 
     # -- writing -----------------------------------------------------------------
     def write_chunk(self, key: str, scenario: Scenario, seed: int, chunk: ChunkOutput) -> None:
@@ -164,9 +229,11 @@ class Store:
     def register(self, key: str, scenario: Scenario, seed: int, runs: int) -> None:
         """Record an ensemble's identity (idempotent; the run count grows on extension)."""
         with self._con() as con:
+            con.execute("BEGIN TRANSACTION")
             con.execute("DELETE FROM ensembles WHERE ensemble = ?", [key])
             con.execute("INSERT INTO ensembles VALUES (?, ?, ?, ?, ?)",
                         [key, scenario.name, seed, runs, scenario.path])
+            con.execute("COMMIT")
 
     # -- reading -----------------------------------------------------------------
     def chunks(self, key: str) -> pd.DataFrame:
@@ -175,33 +242,46 @@ class Store:
             return con.execute(
                 "SELECT * FROM chunks WHERE ensemble = ? ORDER BY run_start, kind", [key]).df()
 
-    def verify(self, key: str) -> tuple[list[tuple[int, int]], list[str]]:
-        """Whole chunks (run ranges) and the problems found in damaged ones."""
+    def verify(self, key: str, forget: bool = True) -> tuple[list[tuple[int, int]], list[str]]:
+        """Whole chunks (run ranges) and the problems found in damaged ones.
+
+        Args:
+            key: the ensemble.
+            forget: drop damaged chunks from the catalogue (so they are re-run); readers
+                pass False and leave the catalogue as it is.
+        """
         df = self.chunks(key)
         good, problems = [], []
         for (a, b), grp in df.groupby(["run_start", "run_stop"]):
-            ok = set(grp["kind"]) == set(KINDS)
-            for row in grp.itertuples():
-                path = self.root / row.file
-                if not path.is_file():
-                    problems.append(f"{path}: catalogued chunk file is missing")
-                    ok = False
-                elif _sha256(path) != row.sha256:
-                    problems.append(f"{path}: checksum mismatch (damaged chunk)")
-                    ok = False
-            if ok:
+            found = self._chunk_problems(int(a), int(b), grp)
+            problems += found
+            if not found:
                 good.append((int(a), int(b)))
-            else:
+            elif forget:
                 with self._con() as con:
                     con.execute("DELETE FROM chunks WHERE ensemble = ? AND run_start = ? "
                                 "AND run_stop = ?", [key, int(a), int(b)])
         return good, problems
 
+    def _chunk_problems(self, a: int, b: int, rows: pd.DataFrame) -> list[str]:
+        """What is wrong with one catalogued chunk (empty if it is whole)."""
+        problems = []
+        if sorted(rows["kind"]) != sorted(KINDS):
+            problems.append(f"{self.root}: chunk of runs {a}..{b - 1} is catalogued with files "
+                            f"{sorted(rows['kind'])}, not {sorted(KINDS)}")
+        for row in rows.itertuples():
+            path = self.root / row.file
+            if not path.is_file():
+                problems.append(f"{path}: catalogued chunk file is missing")
+            elif _sha256(path) != row.sha256:
+                problems.append(f"{path}: checksum mismatch (damaged chunk)")
+        return problems
+
     def missing_ranges(self, key: str, runs: int) -> list[tuple[int, int]]:
         """Run ranges not yet in whole chunks (damaged chunks count as missing)."""
         good, problems = self.verify(key)
         for p in problems:
-            warnings.warn(f"{p}; it will be re-run", stacklevel=2)
+            warnings.warn(f"{p}; the chunk will be re-run", StoreWarning, stacklevel=2)
         done = np.zeros(runs, dtype=bool)
         for a, b in good:
             done[a:min(b, runs)] = True
@@ -223,7 +303,18 @@ class Store:
                      cluster: str | None = None) -> str:
         """Run (or resume) an ensemble into the store; returns its key."""
         key = ensemble_key(scenario, seed, params)
-        self.register(key, scenario, seed, runs)
+        folder = self.root / key
+        folder.mkdir(exist_ok=True)
+        with _ensemble_lock(folder):
+            _sweep_temporary(folder)
+            self.register(key, scenario, seed, runs)
+            self._run_missing(key, scenario, runs, seed, chunk_size, params, progress, debug,
+                              cluster)
+        return key
+
+    def _run_missing(self, key: str, scenario: Scenario, runs: int, seed: int, chunk_size: int,
+                     params: RuntimeParams | None, progress: Callable[[int], None] | None,
+                     debug: bool, cluster: str | None) -> None:
         todo = [(a, b) for lo, hi in self.missing_ranges(key, runs)
                 for a, b in chunk_bounds(hi, chunk_size, lo)]
         done = runs - sum(b - a for a, b in todo)
@@ -236,14 +327,13 @@ class Store:
                 self.write_chunk(key, scenario, seed, chunk)
                 if progress:
                     progress(len(chunk.run_ids))
-            return key
+            return
         for a, b in todo:
             p = params.subset(np.arange(a, b)) if params is not None else None
             chunk = run_chunk(scenario, np.arange(a, b), seed, p, debug)
             self.write_chunk(key, scenario, seed, chunk)
             if progress:
                 progress(b - a)
-        return key
 
     def result(self, scenario_name: str, seed: int, runs: int, key: str | None = None) -> Result:
         """Load an ensemble (runs 0..runs-1) from its chunk files into a Result."""
@@ -254,11 +344,29 @@ class Store:
             if not hits:
                 raise StoreError(f"{self.root}: no ensemble of {scenario_name!r} with seed {seed}")
             key = hits[-1][0]
-        df = self.chunks(key)
-        files = {k: [str(self.root / f) for f in df[df["kind"] == k]["file"]] for k in KINDS}
-        if not files["national"]:
-            raise StoreError(f"{self.root}: ensemble {key} has no finished chunks")
+        files = self.whole_files(key, runs)
         return load_result(files, scenario_name, seed, runs)
+
+    def whole_files(self, key: str, runs: int) -> dict[str, list[str]]:
+        """Chunk files holding runs 0..runs-1 exactly once, checked against their checksums.
+
+        Raises:
+            StoreError: if a chunk is damaged or missing (run the ensemble again to repair).
+        """
+        good, problems = self.verify(key, forget=False)
+        covered = np.zeros(runs, dtype=int)
+        for a, b in good:
+            covered[a:min(b, runs)] += 1
+        gaps = np.flatnonzero(covered != 1)
+        if problems or len(gaps):
+            detail = "; ".join(problems[:3]) or (
+                f"runs {gaps[0]}..{gaps[-1]} are not in exactly one whole chunk")
+            raise StoreError(f"{self.root}: ensemble {key} is incomplete or damaged ({detail}); "
+                             "run the same scenario and seed again to recompute the missing runs")
+        df = self.chunks(key)
+        keep = [(a, b) for a, b in good if a < runs]
+        sel = df[[(a, b) in keep for a, b in zip(df["run_start"], df["run_stop"], strict=True)]]
+        return {k: [str(self.root / f) for f in sel[sel["kind"] == k]["file"]] for k in KINDS}
 
 
 def load_result(files: dict[str, list[str]], scenario_name: str, seed: int, runs: int) -> Result:
@@ -297,8 +405,8 @@ def load_result(files: dict[str, list[str]], scenario_name: str, seed: int, runs
     rshape = (len(run_ids), len(rmonths), regions.n)
     rcat = regional_catalog()
     rds = xr.Dataset(
-        {k: (("run", "month", "region"), reg[k].to_numpy().reshape(rshape)) for k in reg.columns
-         if k not in ("run", "month", "region")},
+        {k: (("run", "month", "region"), reg[k].to_numpy().reshape(rshape))
+         for k in reg.columns if k not in ("run", "month", "region")},
         coords={"run": run_ids, "month": rmonths, "region": regions.code,
                 "republic": ("region", regions.republic), "lat": ("region", regions.lat),
                 "lon": ("region", regions.lon), "region_name": ("region", regions.name)},

@@ -69,10 +69,9 @@ NAME = "politics"
 _EV = "events.csv "
 # Levers of this mechanism. Destalinisation itself is read from the shared levers of the
 # bloc and repression mechanisms: ``destalinisation_level`` (level 0..1, the official
-# course), ``secret_speech`` (pulse) and ``secret_police_cut`` (fraction of 1953 strength).
+# course), ``secret_speech`` (pulse) and ``secret_police_cut`` (fraction of 1953 strength);
+# decentralisation from the planning mechanism's ``sovnarkhoz_reform`` (level 0/1).
 LEVERS = {
-    "sovnarkhoz_reform": Lever("level", 0.0, 0.0, 1.0, "0/1",
-                               description="industry run by regional economic councils instead of ministries"),
     "regional_secretary_turnover": Lever("level", 0.10, 0.0, 0.8, "fraction per year",
                                          description="share of regional party secretaries the First Secretary replaces each year"),
     "cadre_rotation_rule": Lever("level", 0.0, 0.0, 1.0, "0/1",
@@ -80,7 +79,7 @@ LEVERS = {
     "party_bifurcation": Lever("level", 0.0, 0.0, 1.0, "0/1",
                                description="party committees split into industrial and agricultural branches"),
 }
-SHARED_LEVERS = ("destalinisation_level", "secret_speech", "secret_police_cut")
+SHARED_LEVERS = ("destalinisation_level", "secret_speech", "secret_police_cut", "sovnarkhoz_reform")
 
 _T = "Taubman 2003"
 _TO = "Tompson 1995"

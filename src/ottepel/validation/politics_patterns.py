@@ -19,6 +19,13 @@ import pandas as pd
 
 from ..mechanisms.leaders import load_leaders
 
+try:  # the pattern registry of ottepel.validation
+    from . import register
+except ImportError:  # pragma: no cover - package without a registry
+    def register(fn):
+        """No registry: leave the function as it is."""
+        return fn
+
 
 def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
     """95% Wilson score interval for k successes in n trials ((nan, nan) if n = 0)."""
@@ -108,3 +115,37 @@ def political_patterns(result) -> pd.DataFrame:
     add("Khrushchev removed by the CC in 1963-1966, among runs where he was First Secretary in 1962-01",
         set(out["run"]), held, True, f"window ends {end}")
     return pd.DataFrame(rows)
+
+
+@register
+def politics_pattern_rows(result) -> pd.DataFrame:
+    """Registry rows: each historical branch most likely but not certain, the others possible.
+
+    Columns as the registry asks (``pattern, value, lo, hi, target, passed, tolerance,
+    years``): ``value`` is the probability over the runs, ``lo``/``hi`` its 95% Wilson
+    interval. Empty if the result does not cover March 1953 to December 1964 or has no
+    politics outputs. In pinned mode every branch is certain, so the "not certain" rule
+    fails there by design.
+    """
+    months = pd.to_datetime(result.national["month"].values)
+    if ("first_secretary" not in result.national or months.min() > pd.Timestamp("1953-03")
+            or months.max() < pd.Timestamp("1964-12")):
+        return pd.DataFrame()
+    pat = political_patterns(result)
+    rows = []
+    for r in pat.itertuples():
+        if r.historical:
+            passed, rule = 0.5 < r.probability < 1.0, "most likely (> 0.5) and not certain (< 1)"
+        else:
+            passed, rule = 0.0 < r.probability < 0.5, "happens in some runs, less likely than history"
+        rows.append({"pattern": r.pattern, "value": r.probability, "lo": r.ci_low, "hi": r.ci_high,
+                     "target": 1.0 if r.historical else 0.0, "passed": bool(passed),
+                     "tolerance": rule, "years": _years(r.pattern)})
+    return pd.DataFrame(rows)
+
+
+def _years(pattern: str) -> str:
+    for span in ("1956-1958", "1958-1960", "1963-1966", "1953-54"):
+        if span in pattern:
+            return span
+    return "1953" if "1953" in pattern else "1953-1956"
