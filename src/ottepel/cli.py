@@ -24,7 +24,9 @@ console = Console()
 err_console = Console(stderr=True)
 
 # Modules that add commands: each has register(app).
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = [
+    "ottepel.cli_calibrate",  # calibrate, sensitivity, validate
+]
 
 TABLE_VARS = [
     "grain_harvest_mt", "grain_procurement_mt", "virgin_lands_sown_mha", "maize_sown_mha",

@@ -34,6 +34,9 @@ def param(
         prior: ``uniform`` or ``loguniform`` over [lo, hi].
         description: what the parameter means.
     """
+    if prior not in ("uniform", "loguniform") or (prior == "loguniform" and lo <= 0):
+        raise ValueError(f"prior must be 'uniform' or 'loguniform' (lo > 0), got {prior!r} "
+                         f"on [{lo}, {hi}]")
     return Field(
         default,
         ge=lo,
