@@ -165,6 +165,7 @@ def _bounds(n: int, chunk_size: int) -> list[tuple[int, int]]:
 
 
 _VERIFIED: set[tuple] = set()
+_SCALAR_ONLY: set[tuple] = set()
 
 
 def run_batch(scenario: Scenario, paths: list[str], values: np.ndarray, run_keys: np.ndarray,
@@ -179,7 +180,8 @@ def run_batch(scenario: Scenario, paths: list[str], values: np.ndarray, run_keys
         run_keys: (n,) int, the key of each run's random streams.
         seed: ensemble seed.
         reducer: ``national -> (runs, m)`` applied per chunk.
-        chunk_size: runs stepped together (results do not depend on it).
+        chunk_size: runs stepped together (at least ``MIN_VECTOR_RUNS``; results do not
+            depend on it).
         client: optional Dask client; chunks then run on its workers.
         progress: callback with the number of runs just finished.
 
@@ -193,20 +195,50 @@ def run_batch(scenario: Scenario, paths: list[str], values: np.ndarray, run_keys
         pad = MIN_VECTOR_RUNS - n
         values = np.vstack([values, np.repeat(values[-1:], pad, axis=0)])
         run_keys = np.concatenate([run_keys, np.repeat(run_keys[-1:], pad)])
-    params = with_draws(scenario.params, paths, values)
-    bounds = _bounds(len(run_keys), chunk_size)
-    if client is not None:
-        out = _run_dask(client, scenario, bounds, run_keys, seed, params, reducer, progress, n)
-    else:
-        parts = []
-        for a, b in bounds:
-            idx = np.arange(a, b)
-            parts.append(_chunk(scenario, run_keys[idx], seed, params.subset(idx), reducer))
-            if progress:
-                progress(min(b, n) - min(a, n))
-        out = np.concatenate(parts)[:n]
-    _verify_once(scenario, paths, values, run_keys, seed, reducer, out)
+    key = (scenario.name, scenario.path, tuple(paths))
+    if key in _SCALAR_ONLY:
+        return _run_rows(scenario, paths, values[:n], run_keys[:n], seed, reducer, progress)
+    try:
+        out = _run_vectorised(scenario, paths, values, run_keys, seed, reducer, chunk_size,
+                              client, progress, n)
+        _verify_once(scenario, paths, values, run_keys, seed, reducer, out)
+    except Exception as exc:  # a mechanism that cannot take a (runs,) parameter
+        if len(run_keys) < 2:
+            raise
+        import warnings
+
+        warnings.warn(f"vectorised parameters failed ({type(exc).__name__}: {exc}); evaluating "
+                      "one run at a time (slow). Fix the mechanism so its parameters may carry "
+                      "the run axis (tests/test_batch.py names it).", RuntimeWarning, stacklevel=2)
+        _SCALAR_ONLY.add(key)
+        return _run_rows(scenario, paths, values[:n], run_keys[:n], seed, reducer, progress)
     return out
+
+
+def _run_vectorised(scenario, paths, values, run_keys, seed, reducer, chunk_size, client,
+                    progress, n):
+    params = with_draws(scenario.params, paths, values)
+    bounds = _bounds(len(run_keys), max(chunk_size, MIN_VECTOR_RUNS))
+    if client is not None:
+        return _run_dask(client, scenario, bounds, run_keys, seed, params, reducer, progress, n)
+    parts = []
+    for a, b in bounds:
+        idx = np.arange(a, b)
+        parts.append(_chunk(scenario, run_keys[idx], seed, params.subset(idx), reducer))
+        if progress:
+            progress(min(b, n) - min(a, n))
+    return np.concatenate(parts)[:n]
+
+
+def _run_rows(scenario, paths, values, run_keys, seed, reducer, progress):
+    """The slow, always-correct path: each row alone with scalar parameters."""
+    out = []
+    for i in range(len(run_keys)):
+        out.append(_chunk(scenario, run_keys[i:i + 1], seed,
+                          with_draws(scenario.params, paths, values[i:i + 1]), reducer)[0])
+        if progress:
+            progress(1)
+    return np.array(out)
 
 
 def _verify_once(scenario, paths, values, run_keys, seed, reducer, out) -> None:

@@ -48,12 +48,12 @@ def progress_bar(total: int, label: str):
                     transient=False)
 
 
-def load_or_fail(scenario: str):
-    """Load a scenario or exit 2 with the validation message."""
+def load_or_fail(scenario: str, priors: bool = False):
+    """Load a scenario (``priors``: without the calibrated posterior) or exit 2."""
     from .scenario import ScenarioError, load_scenario
 
     try:
-        return load_scenario(scenario)
+        return load_scenario(scenario, posterior=False if priors else None)
     except ScenarioError as exc:
         fail(str(exc))
 
@@ -100,13 +100,15 @@ def run(
     cluster: str | None = typer.Option(None, "--cluster", help="'local' or tcp://host:port (Dask)"),
     debug: bool = typer.Option(False, "--debug", help="validate the state every month"),
     variables: str | None = typer.Option(None, "--vars", help="comma-separated variables for the table"),
+    priors: bool = typer.Option(False, "--priors", help="declared parameter defaults, not the "
+                                "calibrated posterior (data/posterior.toml)"),
 ) -> None:
     """Replay a scenario as an ensemble; print model vs history; write the HTML report."""
     from .engine import national_catalog, simulate
     from .report import write_report
     from .store import StoreError
 
-    sc = load_or_fail(scenario)
+    sc = load_or_fail(scenario, priors)
     table_vars = variables.split(",") if variables else TABLE_VARS
     unknown = [v for v in table_vars if v not in national_catalog()]
     if unknown:

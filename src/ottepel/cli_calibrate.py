@@ -57,10 +57,10 @@ def calibrate_cmd(
                                       help="comma-separated parameters to calibrate "
                                            "(default: screen all, keep the top --n-params)"),
     n_params: int = typer.Option(12, "--n-params", min=1, max=60),
-    population: int = typer.Option(400, "--population", min=10, max=100_000,
+    population: int = typer.Option(500, "--population", min=10, max=100_000,
                                    help="ABC population size"),
-    generations: int = typer.Option(10, "--generations", min=1, max=100),
-    max_minutes: float = typer.Option(12.0, "--max-minutes", min=0.1,
+    generations: int = typer.Option(20, "--generations", min=1, max=100),
+    max_minutes: float = typer.Option(10.0, "--max-minutes", min=0.1,
                                       help="wall-time budget of the ABC loop"),
     holdout_from: int = typer.Option(1961, "--holdout-from",
                                      help="first held-out year (0: hold out no year)"),
@@ -68,7 +68,7 @@ def calibrate_cmd(
                                               help="comma-separated variables held out"),
     seed: int = typer.Option(0, "--seed", min=0, max=2**31 - 1),
     score_runs: int = typer.Option(400, "--score-runs", min=20, max=100_000),
-    screen_trajectories: int = typer.Option(6, "--screen-trajectories", min=2, max=100),
+    screen_trajectories: int = typer.Option(10, "--screen-trajectories", min=2, max=100),
     out: Path | None = typer.Option(None, "--out", help="posterior file (default: the "
                                     "packaged data/posterior.toml the default scenario uses)"),
     no_write: bool = typer.Option(False, "--no-write", help="do not write the posterior"),
@@ -149,13 +149,9 @@ def sensitivity_cmd(
 ) -> None:
     """Morris screening of all parameters, then Sobol indices of the key outputs."""
     from .priors import all_priors, priors_for
-    from .scenario import ScenarioError, load_scenario
     from .sensitivity import Outputs, evaluate_design, key_outputs, morris, sobol, top_parameters
 
-    try:
-        sc = load_scenario(scenario, posterior=False if priors else None)
-    except ScenarioError as exc:
-        fail(str(exc))
+    sc = load_or_fail(scenario, priors)
     outputs = key_outputs(sc, note=lambda s: console.print(f"[yellow]{s}[/]"))
     if not outputs:
         fail("the model produces none of the key outputs", 1)
@@ -235,16 +231,9 @@ def validate_cmd(
 ) -> None:
     """Pattern-oriented validation: series and event patterns, pass/fail with tolerances."""
     from .engine import simulate
-    from .scenario import ScenarioError, load_scenario
     from .validation.runner import validate, write_html
 
-    if priors:
-        try:
-            sc = load_scenario(scenario, posterior=False)
-        except ScenarioError as exc:
-            fail(str(exc))
-    else:
-        sc = load_or_fail(scenario)
+    sc = load_or_fail(scenario, priors)
     console.print(f"validating [bold]{sc.name}[/] ({runs} runs, seed {seed}; parameters: "
                   f"{sc.posterior or 'declared defaults'})")
     result = simulate(sc, runs=runs, seed=seed)

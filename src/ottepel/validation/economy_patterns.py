@@ -50,10 +50,10 @@ def grain_patterns(result) -> pd.DataFrame:
         _ratio_row("grain harvest 1963 / 1962 (the 1963 failure)",
                    (g[1963] / g[1962]).to_numpy(), h[1963] / h[1962], "1962-1963"),
         _ratio_row("grain harvest mean 1956-58 / mean 1953-55 (virgin-lands growth)",
-                   (g[[1956, 1957, 1958]].mean(1) / g[[1953, 1954, 1955]].mean(1)).to_numpy(),
+                   (g[[1956, 1957, 1958]].mean(axis=1) / g[[1953, 1954, 1955]].mean(axis=1)).to_numpy(),
                    h.loc[1956:1958].mean() / h.loc[1953:1955].mean(), "1953-1958"),
         _ratio_row("grain harvest mean 1959-63 / mean 1956-58 (stagnation)",
-                   (g[list(range(1959, 1964))].mean(1) / g[[1956, 1957, 1958]].mean(1))
+                   (g[list(range(1959, 1964))].mean(axis=1) / g[[1956, 1957, 1958]].mean(axis=1))
                    .to_numpy(), h.loc[1959:1963].mean() / h.loc[1956:1958].mean(), "1956-1963"),
         _share_row("1956 harvest above both 1955 and 1957 (first big virgin-lands crop)",
                    ((g[1956] > g[1955]) & (g[1956] > g[1957])).to_numpy(), "1955-1957",
@@ -77,6 +77,6 @@ def livestock_and_trade_patterns(result) -> pd.DataFrame:
     if imp is not None and 1963 in imp.columns:
         cols = [c for c in (1963, 1964) if c in imp.columns]
         rows.append(_share_row("grain bought abroad after the 1963 harvest (>= 1 mn t)",
-                               (imp[cols].max(1) >= 1.0).to_numpy(), "1963-1964",
+                               (imp[cols].max(axis=1) >= 1.0).to_numpy(), "1963-1964",
                                "imports >= 1 mn t in 1963 or 1964"))
     return pd.DataFrame(rows)
