@@ -79,12 +79,17 @@ def calibrate_cmd(
 ) -> None:
     """Calibrate the most influential parameters by ABC-SMC; write the posterior."""
     from .calibration import Settings, calibrate, write_posterior
+    from .priors import priors_for
     from .scenario import ScenarioError, load_scenario
 
     if sampler not in ("batch", "dask", "single"):
         fail(f"--sampler must be batch, dask or single, got {sampler!r}")
     if sampler == "dask" and cluster is None:
         fail("--sampler dask needs --cluster")
+    try:
+        priors_for(_split(params))
+    except KeyError as exc:
+        fail(f"--params: {exc.args[0]}")
     try:
         sc = load_scenario(scenario, posterior=False)
     except ScenarioError as exc:
@@ -100,7 +105,7 @@ def calibrate_cmd(
         try:
             res = calibrate(st, sc, client, log=lambda s: console.print(s, highlight=False))
         except (KeyError, ValueError, RuntimeError) as exc:
-            fail(str(exc), 1)
+            fail(str(exc.args[0]) if exc.args else str(exc), 1)
     _print_calibration(res)
     if not no_write:
         path = write_posterior(res, out)
@@ -152,6 +157,11 @@ def sensitivity_cmd(
     from .sensitivity import Outputs, evaluate_design, key_outputs, morris, sobol, top_parameters
 
     sc = load_or_fail(scenario, priors)
+    chosen = _split(params)
+    try:
+        priors_for(chosen)
+    except KeyError as exc:
+        fail(f"--params: {exc.args[0]}")
     outputs = key_outputs(sc, note=lambda s: console.print(f"[yellow]{s}[/]"))
     if not outputs:
         fail("the model produces none of the key outputs", 1)
@@ -162,7 +172,6 @@ def sensitivity_cmd(
         def run(pri):
             return lambda unit: evaluate_design(sc, pri, unit, reducer, replicates, seed, client)
 
-        chosen = _split(params)
         morris_df = None
         if not chosen:
             pri_all = list(all_priors().values())
@@ -174,10 +183,7 @@ def sensitivity_cmd(
             chosen = top_parameters(morris_df, top)
         sobol_df = None
         if not no_sobol:
-            try:
-                pri = priors_for(chosen)
-            except KeyError as exc:
-                fail(f"--params: {exc}")
+            pri = priors_for(chosen)
             console.print(f"Sobol: {len(pri)} parameters, {sobol_n * (len(pri) + 2) * replicates}"
                           " runs")
             sobol_df = sobol(run(pri), chosen, names, sobol_n, seed=seed)
