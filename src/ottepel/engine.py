@@ -142,15 +142,20 @@ def run_chunk(scenario: Scenario, run_ids: np.ndarray, seed: int,
     return ChunkOutput(run_ids, nat, reg, ev)
 
 
+def _has_monthly(mech, cat: dict) -> bool:
+    return any(cat[k][1] == "monthly" for k in getattr(mech, "NATIONAL", {}))
+
+
 def _record(state: State, m: int, clock: Clock, nat: dict, cat: dict) -> None:
-    for mech in mechanisms.ORDER:
-        if not hasattr(mech, "national"):
-            continue
-        with np.errstate(divide="ignore", invalid="ignore"):
-            vals = mech.national(state)
-        for k, v in vals.items():
-            if cat[k][1] == "monthly" or clock.month_of_year == 12:
-                nat[k][:, m] = v
+    december = clock.month_of_year == 12
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for mech in mechanisms.ORDER:
+            # Outside December only monthly variables are kept: skip mechanisms with none.
+            if not hasattr(mech, "national") or not (december or _has_monthly(mech, cat)):
+                continue
+            for k, v in mech.national(state).items():
+                if december or cat[k][1] == "monthly":
+                    nat[k][:, m] = v
 
 
 def _record_regional(state: State, i: int, reg: dict) -> None:
@@ -169,7 +174,7 @@ def chunk_bounds(runs: int, chunk_size: int, start: int = 0) -> Iterator[tuple[i
 def simulate(scenario: str | Path | Scenario = "khrushchev-1953", runs: int = 100, seed: int = 0,
              chunk_size: int = 1000, params: RuntimeParams | None = None,
              store: str | Path | None = None, progress: Callable[[int], None] | None = None,
-             debug: bool = False, cluster: str | None = None):
+             debug: bool = False, cluster: str | None = None, return_result: bool = True):
     """Run an ensemble and return a :class:`ottepel.results.Result`.
 
     Args:
@@ -184,6 +189,10 @@ def simulate(scenario: str | Path | Scenario = "khrushchev-1953", runs: int = 10
         debug: validate the state after every month.
         cluster: ``"local"`` for a Dask LocalCluster or ``"tcp://host:port"`` for a scheduler
             (requires ``store``; results are bit-identical to a single process).
+        return_result: with a store, False returns a :class:`ottepel.store.StoredEnsemble`
+            handle instead of loading every run: memory then stays bounded by the chunk
+            (load parts with ``handle.result(runs=..., variables=...)`` or query with
+            ``handle.sql(...)``).
     """
     from .results import Result
 
@@ -194,13 +203,16 @@ def simulate(scenario: str | Path | Scenario = "khrushchev-1953", runs: int = 10
         raise ValueError("chunk_size must be at least 1")
     if cluster is not None and store is None:
         raise ValueError("cluster runs write to a store: give store=<directory>")
+    if not return_result and store is None:
+        raise ValueError("return_result=False streams to a store: give store=<directory>")
     if store is not None:
         from .store import Store
 
         st = Store(store)
         key = st.run_ensemble(sc, runs, seed, chunk_size, params=params, progress=progress,
                               debug=debug, cluster=cluster)
-        return st.result(sc.name, seed, runs, key=key)
+        handle = st.ensemble(key)
+        return handle.result(runs) if return_result else handle
     chunks = []
     for a, b in chunk_bounds(runs, chunk_size):
         p = params.subset(np.arange(a, b)) if params is not None else None

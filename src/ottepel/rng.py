@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -23,6 +24,7 @@ _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _TWO_POW_53 = 2.0**-53
+_S11, _S27, _S30, _S31 = (np.uint64(k) for k in (11, 27, 30, 31))
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
@@ -34,9 +36,29 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
+def _mix_inplace(x: np.ndarray) -> np.ndarray:
+    """``_mix`` overwriting its (owned, uint64) argument: same bits, no temporaries."""
+    x ^= x >> _S30
+    x *= _M1
+    x ^= x >> _S27
+    x *= _M2
+    x ^= x >> _S31
+    return x
+
+
+@lru_cache(maxsize=4096)
 def stable_hash(text: str) -> np.uint64:
     """A 64-bit hash of a name that is stable across processes and Python versions."""
     return np.uint64(int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little"))
+
+
+@lru_cache(maxsize=64)
+def _site_keys(n_sites: int) -> np.ndarray:
+    """Mixed keys of the sites 0..n_sites-1 (shared by every draw of that shape)."""
+    with np.errstate(over="ignore"):
+        keys = _mix(np.arange(n_sites, dtype=np.uint64)[None, :] * _M2 + _GOLDEN)
+    keys.flags.writeable = False
+    return keys
 
 
 @dataclass(frozen=True)
@@ -71,18 +93,26 @@ class Streams:
             (runs, *shape) float64.
         """
         base = self._base(month, mechanism)
-        n_sites = int(np.prod(shape)) if shape else 1
-        sites = np.arange(n_sites, dtype=np.uint64)
         with np.errstate(over="ignore"):
-            h = _mix(base[:, None] ^ _mix(sites[None, :] * _M2 + _GOLDEN))
-        u = ((h >> np.uint64(11)).astype(np.float64) + 0.5) * _TWO_POW_53
+            h = _mix_inplace(base[:, None] ^ _site_keys(int(np.prod(shape)) if shape else 1))
+        h >>= _S11
+        u = h.astype(np.float64)
+        u += 0.5
+        u *= _TWO_POW_53
         return u.reshape((len(self.run_ids), *shape))
 
     def normal(self, month: int, mechanism: str, shape: tuple[int, ...] = ()) -> np.ndarray:
         """Standard normal draws (Box-Muller on two keyed uniform streams)."""
-        u1 = self.uniform(month, mechanism + "#n1", shape)
-        u2 = self.uniform(month, mechanism + "#n2", shape)
-        return np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)
+        radius = self.uniform(month, mechanism + "#n1", shape)
+        angle = self.uniform(month, mechanism + "#n2", shape)
+        # In place, operation for operation as sqrt(-2 log u1) * cos(2 pi u2): same bits.
+        np.log(radius, out=radius)
+        radius *= -2.0
+        np.sqrt(radius, out=radius)
+        angle *= 2.0 * np.pi
+        np.cos(angle, out=angle)
+        radius *= angle
+        return radius
 
     def subset(self, index: np.ndarray) -> Streams:
         """Streams for a subset of this chunk's runs (same keys, so same draws)."""

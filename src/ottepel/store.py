@@ -22,7 +22,9 @@ import json
 import os
 import tempfile
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -77,7 +79,8 @@ def _atomic_write_table(table: pa.Table, path: Path) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".parquet", dir=path.parent)
     os.close(fd)
     try:
-        pq.write_table(table, tmp, compression="zstd")
+        keys = [c for c in ("run", "month", "region", "kind", "actors") if c in table.column_names]
+        pq.write_table(table, tmp, compression="zstd", compression_level=1, use_dictionary=keys)
         with open(tmp, "rb") as f:
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -87,24 +90,27 @@ def _atomic_write_table(table: pa.Table, path: Path) -> None:
 
 
 def chunk_tables(chunk: ChunkOutput, scenario: Scenario) -> dict[str, pa.Table]:
-    """Long tables of a chunk's outputs, keyed by (run, month[, region])."""
+    """Long tables of a chunk's outputs, keyed by (run, month[, region]).
+
+    Rows are run-major, then month, then region in the packaged order; ``region`` is a
+    dictionary-encoded string column (built from integer codes, no Python strings).
+    """
+    from .data import load_regions
+
     n, nm = len(chunk.run_ids), len(scenario.months)
     months = to_month64(scenario.months)
     nat = {"run": np.repeat(chunk.run_ids, nm), "month": np.tile(months, n)}
     nat.update({k: v.reshape(-1) for k, v in chunk.national.items()})
     decs = to_month64(scenario.months[(scenario.months.astype(int) % 12) == 11])
-    from .data import load_regions
-
     codes = load_regions().code
     ny, nr = len(decs), len(codes)
-    reg = {
-        "run": np.repeat(chunk.run_ids, ny * nr),
-        "month": np.tile(np.repeat(decs, nr), n),
-        "region": np.tile(codes, n * ny),
-    }
+    region = pa.DictionaryArray.from_arrays(
+        pa.array(np.tile(np.arange(nr, dtype=np.int16), n * ny)), pa.array(codes.tolist()))
+    reg = {"run": np.repeat(chunk.run_ids, ny * nr), "month": np.tile(np.repeat(decs, nr), n),
+           "region": region}
     reg.update({k: v.reshape(-1) for k, v in chunk.regional.items()})
     ev = chunk.events.copy()
-    ev["month"] = pd.to_datetime(ev["month"])
+    ev["month"] = pd.to_datetime(ev["month"]).astype("datetime64[ns]")
     for c in ("actors", "causes", "kind"):
         ev[c] = ev[c].astype(str)
     return {
@@ -221,7 +227,13 @@ class Store:
                      params: RuntimeParams | None = None,
                      progress: Callable[[int], None] | None = None, debug: bool = False,
                      cluster: str | None = None) -> str:
-        """Run (or resume) an ensemble into the store; returns its key."""
+        """Run (or resume) an ensemble into the store; returns its key.
+
+        Only the runs not yet in whole, verified chunks are simulated. Chunks are written
+        by one writer thread, one chunk behind the simulation, so Parquet encoding and I/O
+        overlap the next chunk's months and at most two chunks are held in memory.
+        ``progress`` receives run counts as chunks are catalogued (resumed runs first).
+        """
         key = ensemble_key(scenario, seed, params)
         self.register(key, scenario, seed, runs)
         todo = [(a, b) for lo, hi in self.missing_ranges(key, runs)
@@ -232,77 +244,250 @@ class Store:
         if cluster:
             from .cluster import run_chunks_dask
 
-            for chunk in run_chunks_dask(scenario, todo, seed, params, cluster):
-                self.write_chunk(key, scenario, seed, chunk)
-                if progress:
-                    progress(len(chunk.run_ids))
-            return key
-        for a, b in todo:
-            p = params.subset(np.arange(a, b)) if params is not None else None
-            chunk = run_chunk(scenario, np.arange(a, b), seed, p, debug)
-            self.write_chunk(key, scenario, seed, chunk)
-            if progress:
-                progress(b - a)
+            chunks = run_chunks_dask(scenario, todo, seed, params, cluster, debug=debug)
+        else:
+            chunks = _local_chunks(scenario, todo, seed, params, debug)
+        self._write_stream(key, scenario, seed, chunks, progress)
         return key
 
-    def result(self, scenario_name: str, seed: int, runs: int, key: str | None = None) -> Result:
-        """Load an ensemble (runs 0..runs-1) from its chunk files into a Result."""
-        if key is None:
-            with self._con() as con:
-                hits = con.execute("SELECT ensemble FROM ensembles WHERE scenario = ? AND seed = ?",
-                                   [scenario_name, seed]).fetchall()
-            if not hits:
-                raise StoreError(f"{self.root}: no ensemble of {scenario_name!r} with seed {seed}")
-            key = hits[-1][0]
+    def _write_stream(self, key: str, scenario: Scenario, seed: int,
+                      chunks: Iterator[ChunkOutput],
+                      progress: Callable[[int], None] | None) -> None:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ottepel-writer") as pool:
+            pending = None
+            for chunk in chunks:
+                if pending is not None:
+                    _finish(pending, progress)
+                fut = pool.submit(self.write_chunk, key, scenario, seed, chunk)
+                pending = (fut, len(chunk.run_ids))
+                del chunk
+            if pending is not None:
+                _finish(pending, progress)
+
+    def ensemble_key(self, scenario_name: str, seed: int) -> str:
+        """The key of the latest ensemble of a scenario and seed in this store."""
+        with self._con() as con:
+            hits = con.execute("SELECT ensemble FROM ensembles WHERE scenario = ? AND seed = ?",
+                               [scenario_name, seed]).fetchall()
+        if not hits:
+            raise StoreError(f"{self.root}: no ensemble of {scenario_name!r} with seed {seed}")
+        return hits[-1][0]
+
+    def ensemble(self, key: str) -> StoredEnsemble:
+        """A handle on a stored ensemble (nothing is loaded)."""
+        with self._con() as con:
+            row = con.execute("SELECT scenario, seed, runs FROM ensembles WHERE ensemble = ?",
+                              [key]).fetchone()
+        if row is None:
+            raise StoreError(f"{self.root}: no ensemble {key!r}")
+        return StoredEnsemble(self, key, row[0], int(row[1]), int(row[2]))
+
+    def result(self, scenario_name: str, seed: int, runs: int | Sequence[int] | None = None,
+               key: str | None = None, variables: Sequence[str] | None = None) -> Result:
+        """Load (part of) an ensemble from its chunk files into a Result.
+
+        Args:
+            scenario_name: scenario name (used to find the ensemble when ``key`` is None).
+            seed: ensemble seed.
+            runs: an int n for runs 0..n-1, a sequence of run indices, or None for all the
+                ensemble's runs. Only the chunk files holding them are read.
+            key: the ensemble key (default: the latest ensemble of scenario and seed).
+            variables: national and regional variables to load (default: all).
+
+        Raises:
+            StoreError: if a requested run is not in a whole chunk of the store.
+        """
+        key = key or self.ensemble_key(scenario_name, seed)
+        if runs is None:
+            runs = self.ensemble(key).runs
+        wanted = np.arange(runs) if np.isscalar(runs) else np.unique(np.asarray(runs, np.int64))
         df = self.chunks(key)
-        files = {k: [str(self.root / f) for f in df[df["kind"] == k]["file"]] for k in KINDS}
-        if not files["national"]:
+        if df.empty:
             raise StoreError(f"{self.root}: ensemble {key} has no finished chunks")
-        return load_result(files, scenario_name, seed, runs)
+        _check_covered(df, wanted, self.root, key)
+        lo, hi = df["run_start"].to_numpy(), df["run_stop"].to_numpy()
+        first = np.searchsorted(wanted, lo)
+        hit = (first < len(wanted)) & (wanted[np.minimum(first, len(wanted) - 1)] < hi)
+        df = df[hit]
+        files = {k: [str(self.root / f) for f in df[df["kind"] == k]["file"]] for k in KINDS}
+        return load_result(files, scenario_name, seed, wanted, variables)
+
+    def sql(self, key: str, query: str) -> pd.DataFrame:
+        """Run a DuckDB query over an ensemble's views ``national``, ``regional``, ``events``.
+
+        Summaries of large ensembles (quantiles by year, event counts) run here without
+        loading the ensemble into memory.
+        """
+        df = self.chunks(key)
+        con = duckdb.connect()
+        try:
+            for kind in KINDS:
+                files = [str(self.root / f) for f in df[df["kind"] == kind]["file"]]
+                if not files:
+                    raise StoreError(f"{self.root}: ensemble {key} has no {kind} chunks")
+                con.execute(f"CREATE VIEW {kind} AS SELECT * FROM read_parquet({files!r})")
+            return con.execute(query).df()
+        finally:
+            con.close()
 
 
-def load_result(files: dict[str, list[str]], scenario_name: str, seed: int, runs: int) -> Result:
-    """Assemble a Result from chunk files with DuckDB (runs < ``runs`` only)."""
+@dataclass(frozen=True)
+class StoredEnsemble:
+    """An ensemble in a store, loaded only on request (what ``simulate`` returns with
+    ``return_result=False``).
+
+    Attributes:
+        store: the Store.
+        key: the ensemble key.
+        scenario: scenario name.
+        seed: ensemble seed.
+        runs: number of runs registered.
+    """
+
+    store: Store
+    key: str
+    scenario: str
+    seed: int
+    runs: int
+
+    def result(self, runs: int | Sequence[int] | None = None,
+               variables: Sequence[str] | None = None) -> Result:
+        """Load the given runs (default all) and variables (default all) as a Result."""
+        return self.store.result(self.scenario, self.seed, runs, key=self.key,
+                                 variables=variables)
+
+    def sql(self, query: str) -> pd.DataFrame:
+        """A DuckDB query over the views ``national``, ``regional`` and ``events``."""
+        return self.store.sql(self.key, query)
+
+
+def _local_chunks(scenario: Scenario, todo: list[tuple[int, int]], seed: int,
+                  params: RuntimeParams | None, debug: bool) -> Iterator[ChunkOutput]:
+    for a, b in todo:
+        p = params.subset(np.arange(a, b)) if params is not None else None
+        yield run_chunk(scenario, np.arange(a, b), seed, p, debug)
+
+
+def _finish(pending: tuple[Future, int], progress: Callable[[int], None] | None) -> None:
+    fut, n = pending
+    fut.result()
+    if progress:
+        progress(n)
+
+
+def _check_covered(df: pd.DataFrame, wanted: np.ndarray, root: Path, key: str) -> None:
+    ranges = df[["run_start", "run_stop"]].drop_duplicates().to_numpy()
+    covered = np.zeros(len(wanted), dtype=bool)
+    for a, b in ranges:
+        covered |= (wanted >= a) & (wanted < b)
+    if not covered.all():
+        miss = wanted[~covered]
+        raise StoreError(f"{root}: ensemble {key} lacks {len(miss)} requested runs "
+                         f"(first {miss[:5].tolist()}); run the ensemble again to complete it")
+
+
+def _read(files: list[str], columns: list[str] | None, wanted: np.ndarray) -> pa.Table:
+    """Rows of the wanted runs from chunk files (only the asked columns)."""
+    parts = []
+    for f in files:
+        try:
+            t = pq.read_table(f, columns=columns)
+        except (OSError, pa.ArrowException) as exc:
+            raise StoreError(f"{f}: cannot read chunk file ({exc}); run the ensemble again "
+                             "to re-run damaged chunks") from None
+        run = t.column("run").to_numpy()
+        if not np.isin(run, wanted, assume_unique=False).all():
+            t = t.filter(pa.array(np.isin(run, wanted)))
+        parts.append(t)
+    return pa.concat_tables(parts) if parts else None
+
+
+def _positions(values: np.ndarray, axis: np.ndarray) -> np.ndarray:
+    return np.searchsorted(axis, values)
+
+
+def _region_positions(col: pa.ChunkedArray, codes: np.ndarray) -> np.ndarray:
+    """Positions in the packaged region order of a (dictionary or string) region column."""
+    lookup = {c: i for i, c in enumerate(codes.tolist())}
+    out = []
+    for chunk in col.chunks:
+        if pa.types.is_dictionary(chunk.type):
+            table = np.array([lookup[c] for c in chunk.dictionary.to_pylist()], dtype=np.int64)
+            out.append(table[chunk.indices.to_numpy()])
+        else:
+            out.append(np.array([lookup[c] for c in chunk.to_pylist()], dtype=np.int64))
+    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
+
+
+def load_result(files: dict[str, list[str]], scenario_name: str, seed: int,
+                runs: int | np.ndarray, variables: Sequence[str] | None = None) -> Result:
+    """Assemble a Result from chunk files: the rows of ``runs``, placed by key.
+
+    Each value is put at its (run, month[, region]) position, whatever the row order of
+    the files; regions follow the packaged order (the order of ``Result.from_chunks``).
+
+    Args:
+        files: kind -> chunk file paths.
+        scenario_name, seed: recorded on the Result.
+        runs: an int n (runs 0..n-1) or the sorted run indices to load.
+        variables: national/regional variable names to load (default all).
+    """
     import xarray as xr
 
-    con = duckdb.connect()
-    nat = con.execute(
-        "SELECT * FROM read_parquet(?) WHERE run < ? ORDER BY run, month", [files["national"], runs]
-    ).df()
-    reg = con.execute(
-        "SELECT * FROM read_parquet(?) WHERE run < ? ORDER BY run, month, region",
-        [files["regional"], runs]).df()
-    ev = con.execute(
-        "SELECT * FROM read_parquet(?) WHERE run < ? ORDER BY run, month, kind",
-        [files["events"], runs]).df()
     from .data import load_regions
     from .engine import national_catalog, regional_catalog
 
-    run_ids = np.sort(nat["run"].unique())
-    months = np.sort(nat["month"].unique()).astype("datetime64[ns]")
-    shape = (len(run_ids), len(months))
-    cat = national_catalog()
-    ds = xr.Dataset(
-        {k: (("run", "month"), nat[k].to_numpy().reshape(shape)) for k in nat.columns
-         if k not in ("run", "month")},
-        coords={"run": run_ids, "month": months}, attrs={"scenario": scenario_name, "seed": seed},
-    )
-    for k in ds.data_vars:
-        if k in cat:
-            ds[k].attrs.update(units=cat[k][0], cadence=cat[k][1], description=cat[k][2])
+    wanted = np.arange(runs) if np.isscalar(runs) else np.asarray(runs, np.int64)
+    cat, rcat = national_catalog(), regional_catalog()
+    nvars = None if variables is None else ["run", "month", *[v for v in variables if v in cat]]
+    rvars = None if variables is None else ["run", "month", "region",
+                                            *[v for v in variables if v in rcat]]
+    nat = _read(files["national"], nvars, wanted)
+    run_ids = np.unique(nat.column("run").to_numpy())
+    months = np.unique(nat.column("month").to_numpy()).astype("datetime64[ns]")
+    ri = _positions(nat.column("run").to_numpy(), run_ids)
+    mi = _positions(nat.column("month").to_numpy().astype("datetime64[ns]"), months)
+    data = {}
+    for k in nat.column_names:
+        if k in ("run", "month"):
+            continue
+        arr = np.full((len(run_ids), len(months)), np.nan)
+        arr[ri, mi] = nat.column(k).to_numpy()
+        data[k] = (("run", "month"), arr, _attrs(cat.get(k)))
+    del nat
+    ds = xr.Dataset(data, coords={"run": run_ids, "month": months},
+                    attrs={"scenario": scenario_name, "seed": seed})
     regions = load_regions()
-    rmonths = np.sort(reg["month"].unique()).astype("datetime64[ns]")
-    rshape = (len(run_ids), len(rmonths), regions.n)
-    rcat = regional_catalog()
+    reg = _read(files["regional"], rvars, wanted)
+    rmonths = np.unique(reg.column("month").to_numpy()).astype("datetime64[ns]")
+    ri = _positions(reg.column("run").to_numpy(), run_ids)
+    mi = _positions(reg.column("month").to_numpy().astype("datetime64[ns]"), rmonths)
+    gi = _region_positions(reg.column("region"), regions.code)
+    rdata = {}
+    for k in reg.column_names:
+        if k in ("run", "month", "region"):
+            continue
+        col = reg.column(k).to_numpy()
+        arr = np.full((len(run_ids), len(rmonths), regions.n), np.nan, dtype=col.dtype)
+        arr[ri, mi, gi] = col
+        rdata[k] = (("run", "month", "region"), arr, _rattrs(rcat.get(k)))
+    del reg
     rds = xr.Dataset(
-        {k: (("run", "month", "region"), reg[k].to_numpy().reshape(rshape)) for k in reg.columns
-         if k not in ("run", "month", "region")},
+        rdata,
         coords={"run": run_ids, "month": rmonths, "region": regions.code,
                 "republic": ("region", regions.republic), "lat": ("region", regions.lat),
                 "lon": ("region", regions.lon), "region_name": ("region", regions.name)},
     )
-    for k in rds.data_vars:
-        if k in rcat:
-            rds[k].attrs.update(units=rcat[k][0], description=rcat[k][1])
+    ev = _read(files["events"], None, wanted).to_pandas()
     ev["month"] = ev["month"].astype("datetime64[ns]")
-    return Result(scenario_name, seed, ds, rds, ev.reset_index(drop=True))
+    ev = ev.sort_values(["run", "month", "kind"], kind="stable").reset_index(drop=True)
+    return Result(scenario_name, seed, ds, rds, ev)
+
+
+def _attrs(entry: tuple[str, str, str] | None) -> dict:
+    return {} if entry is None else {"units": entry[0], "cadence": entry[1],
+                                     "description": entry[2]}
+
+
+def _rattrs(entry: tuple[str, str] | None) -> dict:
+    return {} if entry is None else {"units": entry[0], "description": entry[1]}
