@@ -8,6 +8,7 @@ index, so run k is bit-identical whatever the chunk it ran in.
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,6 +93,34 @@ def regional_catalog() -> dict[str, tuple[str, str]]:
     return out
 
 
+_ALLOCATOR_TUNED = False
+
+
+def keep_freed_memory() -> bool:
+    """Ask glibc to keep freed heap memory for reuse instead of returning it at once.
+
+    The monthly step makes and drops many arrays of (runs, regions) temporaries. By
+    default glibc gives large freed blocks back to the kernel and the next month faults
+    the pages in again; on virtual machines a page fault costs microseconds, which
+    made up to a fifth of a step (``benchmarks/bench.py`` shows it). This raises the
+    mmap threshold to 32 MB and the trim threshold to 256 MB for the process (idempotent;
+    a no-op off glibc or when ``OTTEPEL_KEEP_ALLOCATOR`` is set). Returns True if set.
+    """
+    global _ALLOCATOR_TUNED
+    if _ALLOCATOR_TUNED or os.environ.get("OTTEPEL_KEEP_ALLOCATOR"):
+        return _ALLOCATOR_TUNED
+    _ALLOCATOR_TUNED = True
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        m_trim_threshold, m_mmap_threshold = -1, -3
+        ok = libc.mallopt(m_mmap_threshold, 32 << 20) and libc.mallopt(m_trim_threshold, 256 << 20)
+        return bool(ok)
+    except (OSError, AttributeError):
+        return False
+
+
 def run_chunk(scenario: Scenario, run_ids: np.ndarray, seed: int,
               params: RuntimeParams | None = None, debug: bool = False,
               on_month: Callable[[int], None] | None = None) -> ChunkOutput:
@@ -105,6 +134,7 @@ def run_chunk(scenario: Scenario, run_ids: np.ndarray, seed: int,
         debug: validate the state after every month.
         on_month: callback after each month (progress bars).
     """
+    keep_freed_memory()
     run_ids = np.asarray(run_ids, dtype=np.int64)
     params = params if params is not None else scenario.params
     state = initial_state(scenario, run_ids, seed, params)

@@ -386,24 +386,15 @@ def _check_covered(df: pd.DataFrame, wanted: np.ndarray, root: Path, key: str) -
                          f"(first {miss[:5].tolist()}); run the ensemble again to complete it")
 
 
-def _read(files: list[str], columns: list[str] | None, wanted: np.ndarray) -> pa.Table:
-    """Rows of the wanted runs from chunk files (only the asked columns)."""
-    parts = []
-    for f in files:
-        try:
-            t = pq.read_table(f, columns=columns)
-        except (OSError, pa.ArrowException) as exc:
-            raise StoreError(f"{f}: cannot read chunk file ({exc}); run the ensemble again "
-                             "to re-run damaged chunks") from None
-        run = t.column("run").to_numpy()
-        if not np.isin(run, wanted, assume_unique=False).all():
-            t = t.filter(pa.array(np.isin(run, wanted)))
-        parts.append(t)
-    return pa.concat_tables(parts) if parts else None
-
-
-def _positions(values: np.ndarray, axis: np.ndarray) -> np.ndarray:
-    return np.searchsorted(axis, values)
+def _read_file(path: str, columns: list[str] | None, wanted: np.ndarray) -> pa.Table:
+    """Rows of the wanted runs from one chunk file (only the asked columns)."""
+    try:
+        t = pq.read_table(path, columns=columns)
+    except (OSError, pa.ArrowException) as exc:
+        raise StoreError(f"{path}: cannot read chunk file ({exc}); run the ensemble again "
+                         "to re-run damaged chunks") from None
+    keep = np.isin(t.column("run").to_numpy(), wanted)
+    return t if keep.all() else t.filter(pa.array(keep))
 
 
 def _region_positions(col: pa.ChunkedArray, codes: np.ndarray) -> np.ndarray:
@@ -419,17 +410,50 @@ def _region_positions(col: pa.ChunkedArray, codes: np.ndarray) -> np.ndarray:
     return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
 
 
+def _months_of(path: str) -> np.ndarray:
+    t = pq.read_table(path, columns=["month"])
+    return np.unique(t.column("month").to_numpy()).astype("datetime64[ns]")
+
+
+def _fill(files: list[str], columns: list[str] | None, wanted: np.ndarray, months: np.ndarray,
+          n_regions: int | None, codes: np.ndarray | None) -> dict[str, np.ndarray]:
+    """Read chunk files one by one, placing each value at its (run, month[, region]).
+
+    Memory: the output arrays plus one chunk file, whatever the number of files.
+    """
+    keys = ("run", "month", "region")
+    out: dict[str, np.ndarray] = {}
+    for path in files:
+        t = _read_file(path, columns, wanted)
+        if not t.num_rows:
+            continue
+        idx = [np.searchsorted(wanted, t.column("run").to_numpy()),
+               np.searchsorted(months, t.column("month").to_numpy().astype("datetime64[ns]"))]
+        if n_regions is not None:
+            idx.append(_region_positions(t.column("region"), codes))
+        for k in t.column_names:
+            if k in keys:
+                continue
+            col = t.column(k).to_numpy()
+            if k not in out:
+                shape = (len(wanted), len(months)) + ((n_regions,) if n_regions else ())
+                out[k] = np.full(shape, np.nan, dtype=col.dtype)
+            out[k][tuple(idx)] = col
+    return out
+
+
 def load_result(files: dict[str, list[str]], scenario_name: str, seed: int,
                 runs: int | np.ndarray, variables: Sequence[str] | None = None) -> Result:
     """Assemble a Result from chunk files: the rows of ``runs``, placed by key.
 
     Each value is put at its (run, month[, region]) position, whatever the row order of
     the files; regions follow the packaged order (the order of ``Result.from_chunks``).
+    Files are read one at a time, so memory is the Result plus one chunk.
 
     Args:
-        files: kind -> chunk file paths.
+        files: kind -> chunk file paths (all must hold only whole runs).
         scenario_name, seed: recorded on the Result.
-        runs: an int n (runs 0..n-1) or the sorted run indices to load.
+        runs: an int n (runs 0..n-1) or the run indices to load (all must be present).
         variables: national/regional variable names to load (default all).
     """
     import xarray as xr
@@ -437,48 +461,27 @@ def load_result(files: dict[str, list[str]], scenario_name: str, seed: int,
     from .data import load_regions
     from .engine import national_catalog, regional_catalog
 
-    wanted = np.arange(runs) if np.isscalar(runs) else np.asarray(runs, np.int64)
+    wanted = np.arange(runs) if np.isscalar(runs) else np.unique(np.asarray(runs, np.int64))
     cat, rcat = national_catalog(), regional_catalog()
     nvars = None if variables is None else ["run", "month", *[v for v in variables if v in cat]]
     rvars = None if variables is None else ["run", "month", "region",
                                             *[v for v in variables if v in rcat]]
-    nat = _read(files["national"], nvars, wanted)
-    run_ids = np.unique(nat.column("run").to_numpy())
-    months = np.unique(nat.column("month").to_numpy()).astype("datetime64[ns]")
-    ri = _positions(nat.column("run").to_numpy(), run_ids)
-    mi = _positions(nat.column("month").to_numpy().astype("datetime64[ns]"), months)
-    data = {}
-    for k in nat.column_names:
-        if k in ("run", "month"):
-            continue
-        arr = np.full((len(run_ids), len(months)), np.nan)
-        arr[ri, mi] = nat.column(k).to_numpy()
-        data[k] = (("run", "month"), arr, _attrs(cat.get(k)))
-    del nat
-    ds = xr.Dataset(data, coords={"run": run_ids, "month": months},
+    months = _months_of(files["national"][0])
+    data = _fill(files["national"], nvars, wanted, months, None, None)
+    ds = xr.Dataset({k: (("run", "month"), v, _attrs(cat.get(k))) for k, v in data.items()},
+                    coords={"run": wanted, "month": months},
                     attrs={"scenario": scenario_name, "seed": seed})
     regions = load_regions()
-    reg = _read(files["regional"], rvars, wanted)
-    rmonths = np.unique(reg.column("month").to_numpy()).astype("datetime64[ns]")
-    ri = _positions(reg.column("run").to_numpy(), run_ids)
-    mi = _positions(reg.column("month").to_numpy().astype("datetime64[ns]"), rmonths)
-    gi = _region_positions(reg.column("region"), regions.code)
-    rdata = {}
-    for k in reg.column_names:
-        if k in ("run", "month", "region"):
-            continue
-        col = reg.column(k).to_numpy()
-        arr = np.full((len(run_ids), len(rmonths), regions.n), np.nan, dtype=col.dtype)
-        arr[ri, mi, gi] = col
-        rdata[k] = (("run", "month", "region"), arr, _rattrs(rcat.get(k)))
-    del reg
+    rmonths = _months_of(files["regional"][0])
+    rdata = _fill(files["regional"], rvars, wanted, rmonths, regions.n, regions.code)
     rds = xr.Dataset(
-        rdata,
-        coords={"run": run_ids, "month": rmonths, "region": regions.code,
+        {k: (("run", "month", "region"), v, _rattrs(rcat.get(k))) for k, v in rdata.items()},
+        coords={"run": wanted, "month": rmonths, "region": regions.code,
                 "republic": ("region", regions.republic), "lat": ("region", regions.lat),
                 "lon": ("region", regions.lon), "region_name": ("region", regions.name)},
     )
-    ev = _read(files["events"], None, wanted).to_pandas()
+    ev = pd.concat([_read_file(f, None, wanted).to_pandas() for f in files["events"]],
+                   ignore_index=True)
     ev["month"] = ev["month"].astype("datetime64[ns]")
     ev = ev.sort_values(["run", "month", "kind"], kind="stable").reset_index(drop=True)
     return Result(scenario_name, seed, ds, rds, ev)
