@@ -236,6 +236,7 @@ class Store:
         """
         key = ensemble_key(scenario, seed, params)
         self.register(key, scenario, seed, runs)
+        self._remove_partial_writes(key)
         todo = [(a, b) for lo, hi in self.missing_ranges(key, runs)
                 for a, b in chunk_bounds(hi, chunk_size, lo)]
         done = runs - sum(b - a for a, b in todo)
@@ -249,6 +250,11 @@ class Store:
             chunks = _local_chunks(scenario, todo, seed, params, debug)
         self._write_stream(key, scenario, seed, chunks, progress)
         return key
+
+    def _remove_partial_writes(self, key: str) -> None:
+        """Delete temporary files a killed writer left (never catalogued, never read)."""
+        for tmp in (self.root / key).glob(".tmp-*"):
+            tmp.unlink(missing_ok=True)
 
     def _write_stream(self, key: str, scenario: Scenario, seed: int,
                       chunks: Iterator[ChunkOutput],
@@ -283,7 +289,8 @@ class Store:
         return StoredEnsemble(self, key, row[0], int(row[1]), int(row[2]))
 
     def result(self, scenario_name: str, seed: int, runs: int | Sequence[int] | None = None,
-               key: str | None = None, variables: Sequence[str] | None = None) -> Result:
+               key: str | None = None, variables: Sequence[str] | None = None,
+               verify: bool = True) -> Result:
         """Load (part of) an ensemble from its chunk files into a Result.
 
         Args:
@@ -293,9 +300,11 @@ class Store:
                 ensemble's runs. Only the chunk files holding them are read.
             key: the ensemble key (default: the latest ensemble of scenario and seed).
             variables: national and regional variables to load (default: all).
+            verify: check each file's SHA-256 against the catalogue before reading it.
 
         Raises:
-            StoreError: if a requested run is not in a whole chunk of the store.
+            StoreError: if a requested run is not in a whole chunk of the store, or a
+                chunk file is missing or damaged (the message says how to re-run it).
         """
         key = key or self.ensemble_key(scenario_name, seed)
         if runs is None:
@@ -309,8 +318,24 @@ class Store:
         first = np.searchsorted(wanted, lo)
         hit = (first < len(wanted)) & (wanted[np.minimum(first, len(wanted) - 1)] < hi)
         df = df[hit]
+        if verify:
+            self._check_files(df)
         files = {k: [str(self.root / f) for f in df[df["kind"] == k]["file"]] for k in KINDS}
         return load_result(files, scenario_name, seed, wanted, variables)
+
+    def _check_files(self, df: pd.DataFrame) -> None:
+        """Raise StoreError on the first catalogued file that is missing or damaged."""
+        for row in df.itertuples():
+            path = self.root / row.file
+            if not path.is_file():
+                problem = "catalogued chunk file is missing"
+            elif _sha256(path) != row.sha256:
+                problem = "checksum mismatch (damaged chunk)"
+            else:
+                continue
+            raise StoreError(f"{path}: {problem}; run the ensemble again with the same "
+                             f"scenario, seed and store to re-run runs {row.run_start}.."
+                             f"{row.run_stop - 1}")
 
     def sql(self, key: str, query: str) -> pd.DataFrame:
         """Run a DuckDB query over an ensemble's views ``national``, ``regional``, ``events``.
@@ -351,10 +376,10 @@ class StoredEnsemble:
     runs: int
 
     def result(self, runs: int | Sequence[int] | None = None,
-               variables: Sequence[str] | None = None) -> Result:
+               variables: Sequence[str] | None = None, verify: bool = True) -> Result:
         """Load the given runs (default all) and variables (default all) as a Result."""
         return self.store.result(self.scenario, self.seed, runs, key=self.key,
-                                 variables=variables)
+                                 variables=variables, verify=verify)
 
     def sql(self, query: str) -> pd.DataFrame:
         """A DuckDB query over the views ``national``, ``regional`` and ``events``."""
