@@ -211,11 +211,12 @@ def run(run_ids: np.ndarray, seed: int, months: int = 142,
 def state_bytes_per_run(producers_per_region: int = PRODUCERS_PER_REGION) -> dict[str, int]:
     """Bytes the monthly step must touch per run (compulsory traffic, no temporaries).
 
-    A month reads capacity and the output so far and writes the output so far (3 float64
-    per producer); a December also reads target and writes every field (another 6 x 8
-    and the flag), a twelfth of that per month on average.
+    A month reads the monthly capacity and the output so far and writes the output so
+    far (3 float64 per producer); a December also reads target, output and capacity and
+    writes capacity, monthly capacity, target, output, produced, reported (9 x 8 bytes)
+    and the caught flag, a twelfth of that per month on average.
     """
     n = N_REGIONS * producers_per_region
     monthly = 3 * 8 * n
-    annual = (2 * 8 + 5 * 8 + 1) * n
+    annual = (9 * 8 + 1) * n
     return {"monthly": monthly, "average": monthly + annual // 12, "producers": n}
