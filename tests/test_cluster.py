@@ -27,7 +27,7 @@ def _assert_same(a, b):
 def test_dask_local_cluster_equals_single_process(tmp_path, monkeypatch):
     monkeypatch.setattr(cluster, "local_workers", lambda: 2)
     ticks: list[int] = []
-    single = simulate(runs=RUNS, seed=SEED, chunk_size=CHUNK)
+    single = simulate(runs=RUNS, seed=SEED, chunk_size=RUNS)
     handle = simulate(runs=RUNS, seed=SEED, chunk_size=CHUNK, store=tmp_path / "s",
                       cluster="local", progress=ticks.append, return_result=False)
     _assert_same(single, handle.result())
@@ -40,3 +40,13 @@ def test_dask_local_cluster_equals_single_process(tmp_path, monkeypatch):
 def test_bad_cluster_address_is_a_clear_error():
     with pytest.raises(ValueError, match="scheduler address"):
         cluster.client_for("localhost:8786")
+
+
+def test_scheduler_address_path_ships_chunks_back(tmp_path):
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                      dashboard_address=None) as lc:
+        got = simulate(runs=12, seed=SEED, chunk_size=4, store=tmp_path / "s",
+                       cluster=lc.scheduler_address)
+    _assert_same(simulate(runs=12, seed=SEED, chunk_size=12), got)

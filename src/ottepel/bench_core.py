@@ -7,7 +7,7 @@ planning mechanism (issue 4) while that is being built; once ``mechanisms/planni
 is merged the lead can point the benchmark at it (same agents: producers per region
 with capacity, true and reported output and a target).
 
-Agents: ``regions x producers_per_region`` producers per run (105 x 8 by default), each
+Agents: ``regions x producers_per_region`` producers per run (105 x 16 by default), each
 with capacity ``K`` (output units a year), target ``T``, output so far this year ``Q``,
 last report ``R``. Region ``r`` has a collusion level ``c_r`` (its officials' cover).
 
@@ -42,8 +42,9 @@ import numpy as np
 
 from .rng import Streams
 
-#: Default producers per region (the benchmark's "default resolution").
-PRODUCERS_PER_REGION = 8
+#: Default producers per region, the planning mechanism's default resolution (4 producer
+#: types, kolkhoz, sovkhoz, group A, group B, x 4 producers each).
+PRODUCERS_PER_REGION = 16
 N_REGIONS = 105
 
 

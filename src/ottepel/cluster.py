@@ -5,18 +5,22 @@ process per core, at most four); ``--cluster tcp://host:port`` uses a running sc
 whose workers can import ``ottepel``. Workers run ``engine.run_chunk`` on run ranges;
 keyed randomness makes every run bit-identical to a single-process run. Chunks are
 submitted through a window of a few per worker, so memory stays bounded by the chunk
-size however many runs the ensemble has, and the client writes each chunk to the store
-(and advances the one progress bar) as it arrives, in whatever order workers finish.
+size however many runs the ensemble has. On a LocalCluster each worker writes its
+chunk's Parquet files itself and sends the client only their catalogue rows; from a
+remote scheduler the chunks come back and the client writes them. Either way the client
+alone touches the DuckDB catalogue and advances the one progress bar, chunk by chunk,
+in whatever order the workers finish.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 
-from .engine import ChunkOutput, run_chunk
+from .engine import run_chunk
 from .params import RuntimeParams
 from .scenario import Scenario
 
@@ -24,8 +28,13 @@ IN_FLIGHT_PER_WORKER = 2
 
 
 def _run(scenario: Scenario, a: int, b: int, seed: int, params: RuntimeParams | None,
-         debug: bool = False) -> ChunkOutput:
-    return run_chunk(scenario, np.arange(a, b), seed, params, debug)
+         debug: bool = False, write_to: tuple[Path, str] | None = None):
+    chunk = run_chunk(scenario, np.arange(a, b), seed, params, debug)
+    if write_to is None:
+        return chunk
+    from .store import write_chunk_files
+
+    return write_chunk_files(write_to[0], write_to[1], scenario, seed, chunk)
 
 
 def local_workers() -> int:
@@ -48,8 +57,13 @@ def client_for(address: str, n_workers: int | None = None):
 
 def run_chunks_dask(scenario: Scenario, ranges: list[tuple[int, int]], seed: int,
                     params: RuntimeParams | None, address: str, debug: bool = False,
-                    n_workers: int | None = None) -> Iterator[ChunkOutput]:
+                    n_workers: int | None = None,
+                    write_to: tuple[Path, str] | None = None) -> Iterator:
     """Run chunks on a Dask cluster, yielding each as it completes.
+
+    Yields ChunkOutputs, or, with ``write_to=(store root, ensemble key)``, the catalogue
+    rows of the chunk files each worker wrote itself (workers must see that directory:
+    always true of ``"local"``; on a real cluster only with a shared filesystem).
 
     Args:
         scenario: the compiled scenario (sent once to every worker).
@@ -59,6 +73,7 @@ def run_chunks_dask(scenario: Scenario, ranges: list[tuple[int, int]], seed: int
         address: ``"local"`` or a scheduler address.
         debug: validate the state every month on the workers.
         n_workers: LocalCluster size (default :func:`local_workers`).
+        write_to: (store root, ensemble key) to have workers write the chunk files.
     """
     from dask.distributed import as_completed
 
@@ -70,7 +85,7 @@ def run_chunks_dask(scenario: Scenario, ranges: list[tuple[int, int]], seed: int
 
         def submit(a: int, b: int):
             p = params.subset(np.arange(a, b)) if params is not None else None
-            return client.submit(_run, sc, a, b, seed, p, debug, pure=False)
+            return client.submit(_run, sc, a, b, seed, p, debug, write_to, pure=False)
 
         window = as_completed([submit(a, b) for a, b in _take(todo, IN_FLIGHT_PER_WORKER * workers)])
         for fut in window:

@@ -128,7 +128,7 @@ class Streams:
         base = self._base(month, mechanism)
         with np.errstate(over="ignore"):
             h = _mix_inplace(base[:, None] ^ _site_keys((n_sites + 1) // 2))
-        words = h.view(np.uint32)
+        words = h.astype("<u8", copy=False).view("<u4")  # same words on any byte order
         words = words if words.shape[1] == n_sites else words[:, :n_sites]
         u = words.astype(np.float64)
         u += 0.5

@@ -120,6 +120,26 @@ def chunk_tables(chunk: ChunkOutput, scenario: Scenario) -> dict[str, pa.Table]:
     }
 
 
+def write_chunk_files(root: Path, key: str, scenario: Scenario, seed: int,
+                      chunk: ChunkOutput) -> list[tuple]:
+    """Write a chunk's three Parquet files atomically; return their catalogue rows.
+
+    Touches only files (never the catalogue), so Dask workers on the same filesystem
+    can call it and send the client a few rows instead of the chunk's arrays.
+    """
+    root = Path(root)
+    folder = root / key
+    folder.mkdir(parents=True, exist_ok=True)
+    a, b = int(chunk.run_ids[0]), int(chunk.run_ids[-1]) + 1
+    rows = []
+    for kind, table in chunk_tables(chunk, scenario).items():
+        path = folder / f"{kind}_{a:08d}_{b:08d}.parquet"
+        _atomic_write_table(table, path)
+        rows.append((key, scenario.name, seed, a, b, kind, str(path.relative_to(root)),
+                     _sha256(path), table.num_rows))
+    return rows
+
+
 class Store:
     """A results directory with its DuckDB catalogue."""
 
@@ -149,15 +169,11 @@ class Store:
     # -- writing -----------------------------------------------------------------
     def write_chunk(self, key: str, scenario: Scenario, seed: int, chunk: ChunkOutput) -> None:
         """Write one chunk's three files atomically, then catalogue them."""
-        folder = self.root / key
-        folder.mkdir(exist_ok=True)
-        a, b = int(chunk.run_ids[0]), int(chunk.run_ids[-1]) + 1
-        rows = []
-        for kind, table in chunk_tables(chunk, scenario).items():
-            path = folder / f"{kind}_{a:08d}_{b:08d}.parquet"
-            _atomic_write_table(table, path)
-            rows.append((key, scenario.name, seed, a, b, kind, str(path.relative_to(self.root)),
-                         _sha256(path), table.num_rows))
+        self.catalogue(write_chunk_files(self.root, key, scenario, seed, chunk))
+
+    def catalogue(self, rows: list[tuple]) -> None:
+        """Record a chunk's files (rows from :func:`write_chunk_files`) in one transaction."""
+        key, a, b = rows[0][0], rows[0][3], rows[0][4]
         with self._con() as con:
             con.execute("BEGIN TRANSACTION")
             con.execute("DELETE FROM chunks WHERE ensemble = ? AND run_start = ? AND run_stop = ?",
@@ -242,6 +258,16 @@ class Store:
         done = runs - sum(b - a for a, b in todo)
         if progress and done:
             progress(done)
+        if cluster == "local":
+            # Workers share this filesystem: they write the files, the client catalogues.
+            from .cluster import run_chunks_dask
+
+            for rows in run_chunks_dask(scenario, todo, seed, params, cluster, debug=debug,
+                                        write_to=(self.root, key)):
+                self.catalogue(rows)
+                if progress:
+                    progress(rows[0][4] - rows[0][3])
+            return key
         if cluster:
             from .cluster import run_chunks_dask
 
