@@ -20,11 +20,14 @@ from rich.table import Table
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="ottepel: the Soviet political economy under Khrushchev, 1953-1964.")
-console = Console()
-err_console = Console(stderr=True)
+# Piped output (CI logs, files) gets a wide console so the tables are not cut.
+console = Console() if sys.stdout.isatty() else Console(width=160)
+err_console = Console(stderr=True, soft_wrap=True)  # never wrap file paths in errors
 
 # Modules that add commands: each has register(app).
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = [
+    "ottepel.cli_serve",
+]
 
 # Largest number of runs loaded into memory for the tables and the report.
 SUMMARY_RUNS = 10_000

@@ -146,7 +146,7 @@ def run_chunk(scenario: Scenario, run_ids: np.ndarray, seed: int,
     nat = {k: np.full((n, nm), np.nan) for k in cat}
     decembers = [m for m in range(nm) if _clock(months, m).month_of_year == 12]
     reg = {k: np.zeros((n, len(decembers), state.context.regions.n), np.float32) for k in rcat}
-    events: list[pd.DataFrame] = []
+    events: list[tuple] = []
     for m in range(nm):
         clock = _clock(months, m)
         state = dataclasses.replace(state, clock=clock)
@@ -158,18 +158,29 @@ def run_chunk(scenario: Scenario, run_ids: np.ndarray, seed: int,
         _record(state, m, clock, nat, cat)
         if clock.month_of_year == 12:
             _record_regional(state, decembers.index(m), reg)
-        for b in state.events:
-            events.append(pd.DataFrame({
-                "run": run_ids[b.runs], "month": months[m], "kind": b.kind,
-                "actors": np.broadcast_to(np.asarray(b.actors, dtype=object), b.runs.shape),
-                "magnitude": b.magnitude,
-                "causes": np.broadcast_to(np.asarray(b.causes, dtype=object), b.runs.shape),
-            }))
+        events.extend((m, b) for b in state.events)
         if on_month:
             on_month(m)
-    ev = pd.concat(events, ignore_index=True) if events else pd.DataFrame(
+    ev = _events_frame(events, run_ids, months) if events else pd.DataFrame(
         {c: pd.Series(dtype=t) for c, t in zip(EVENT_COLUMNS, ["int64", "datetime64[s]", "object", "object", "float64", "object"], strict=True)})
     return ChunkOutput(run_ids, nat, reg, ev)
+
+
+def _events_frame(events: list[tuple], run_ids: np.ndarray, months: np.ndarray) -> pd.DataFrame:
+    """One DataFrame from all (month, EventBatch) pairs of a chunk (built once, not per batch)."""
+
+    def col(f):
+        return np.concatenate([np.broadcast_to(np.asarray(f(m, b), dtype=object), b.runs.shape)
+                               for m, b in events])
+
+    return pd.DataFrame({
+        "run": np.concatenate([run_ids[b.runs] for _, b in events]),
+        "month": np.concatenate([np.full(len(b.runs), months[m]) for m, b in events]),
+        "kind": col(lambda m, b: b.kind),
+        "actors": col(lambda m, b: b.actors),
+        "magnitude": np.concatenate([np.asarray(b.magnitude, dtype=float) for _, b in events]),
+        "causes": col(lambda m, b: b.causes),
+    })
 
 
 def _has_monthly(mech, cat: dict) -> bool:

@@ -16,7 +16,19 @@ Each module exposes:
 
 from __future__ import annotations
 
-from . import agriculture, grain, housing, industry, livestock, population, weather
+from . import (
+    agriculture,
+    bloc,
+    grain,
+    housing,
+    industry,
+    livestock,
+    population,
+    repression,
+    society,
+    weather,
+    world,
+)
 
 ORDER = (
     weather,      # 1. this crop year's weather by region (drawn each January)
@@ -26,6 +38,10 @@ ORDER = (
     livestock,    # 5. herds on feed, slaughter, meat and milk
     grain,        # 6. the national grain balance: state stocks, exports, imports
     housing,      # 7. housing construction and urban living space
+    repression,   # 8. Gulag, repression level, fear (reads last month's unrest; fear used below)
+    society,      # 9. wages, prices, consumption, grievance, riots (reads this month's economy and fear)
+    bloc,         # 10. satellites' pressure, uprisings, interventions
+    world,        # 11. China, USA, space, Cuba; prestige_shock (reads this month's bloc)
 )
 
 PARAM_GROUPS = {m.NAME: m.Params for m in ORDER}

@@ -102,7 +102,8 @@ class Params(ParamGroup):
     losses: float = param(0.08, 0.02, 0.2, "fraction", "USDA (Volin & Walters 1965): bunker weight vs clean barn weight")
     seed_rate: float = param(0.17, 0.12, 0.22, "t/ha", _NK + ": 1.5-2 c/ha seed for small grains")
     rural_food: float = param(0.19, 0.12, 0.28, "t/person/yr", "assumption: rural bread-grain consumption including private-plot flour")
-    above_quota_share: float = param(0.42, 0.1, 0.9, "fraction", "history series grain_state_procurement_mt vs grain_harvest_mt (1953-58)")
+    kolkhoz_share_rural: float = param(0.65, 0.4, 0.85, "fraction", "history series kolkhoz_households_mn (19.7 mn households ~ 2/3 of the rural population in 1953); the rest (sovkhoz workers, rural employees) buy state bread")
+    above_quota_share: float = param(0.30, 0.1, 0.9, "fraction", "history series grain_state_procurement_mt vs grain_harvest_mt (1953-58)")
 
 
 @dataclass(frozen=True)
@@ -245,7 +246,8 @@ def harvest(state: State, decisions, params, rng) -> State:
     eroded = p.erosion_rate * np.maximum(-w - 1.0, 0.0) * exposed
     # Procurement: quota first, a share of the rest; the rest stays on the farm.
     rural = state.population.rural
-    surplus = harvest_mt * (1 - p.losses) - p.seed_rate * grain_area - p.rural_food * rural
+    surplus = (harvest_mt * (1 - p.losses) - p.seed_rate * grain_area
+               - p.rural_food * p.kolkhoz_share_rural * rural)
     plan = decisions.at("grain_procurement_plan_mt", m)
     expected = grain_area * _expected_yield(regions, p)
     quota = plan * expected / expected.sum(1, keepdims=True)

@@ -1,12 +1,21 @@
 """The national grain balance: state stocks, feed releases, exports and imports.
 
-State grain (million t) comes from procurement and imports and goes to the towns, the
-army, exports and feed sold back to farms. In September, when the harvest is in,
+State grain (million t) comes from procurement and imports and goes to the towns and the
+rural population outside the kolkhozes, the army and industry, seed and food loans to
+farms whose harvest failed, exports and feed sold back to farms. In September, when the
+harvest is in, the leadership plans the year ahead:
 
-    need      = urban_bread * urban population + army + planned exports
-    release   = feed_release_share * max(0, stock + procurement - need - reserve_floor)
-    shortfall = need + reserve_floor - (stock + procurement)
+    home      = bread * (urban + (1 - kolkhoz share) * rural) + army_and_other + farm food gap
+                + feed_commitment * last year's feed release
+    exports   = planned exports, cut (to a minimum share) when grain is short
+    shortfall = home + exports + reserve_floor - (stock + procurement)
     imports   = min(shortfall, import_capacity)  if shortfall > import_threshold
+    release   = min(feed demand of the herds, stock + procurement + imports - home - exports - target)
+                (but at least the committed share of last year's release, if above the floor)
+
+Feed is sold only from stock above a reserve target; grain is bought abroad only when
+the stock would fall below a hard floor, so good years rebuild reserves and one bad
+year is absorbed; imports follow a bad harvest on depleted reserves (1963).
 
 Exports are cut first when grain is short (bloc commitments kept at a minimum share);
 imports for gold follow only a real deficit (1963). Monthly, state stocks are drawn down
@@ -36,12 +45,14 @@ LEVERS = {
 class Params(ParamGroup):
     """State grain balance."""
 
-    stock_1953: float = param(12.0, 4.0, 25.0, "million t", "Volin 1970: state reserves were small after 1950-53; assumption")
-    urban_bread: float = param(0.19, 0.14, 0.25, "t/person/yr", "TsSU per-capita bread and flour consumption ~150-170 kg flour (~0.2 t grain)")
-    army_and_other_mt: float = param(6.0, 2.0, 10.0, "million t/yr", "assumption: army, industry (alcohol, starch) and state reserves' own use")
-    reserve_floor: float = param(8.0, 2.0, 20.0, "million t", "assumption: the minimum stock the leadership tolerates")
-    feed_release_share: float = param(0.5, 0.0, 1.0, "fraction", "assumption: share of state surplus sold back as feed")
-    min_export_share: float = param(0.5, 0.0, 1.0, "fraction", "history series grain_exports_mt: 1963-64 exports fell to about half")
+    stock_1953: float = param(30.0, 10.0, 45.0, "million t", "assumption: state stocks on 1 March 1953, after procurement of ~35 mn t from the 1952 harvest (Volin 1970)")
+    urban_bread: float = param(0.18, 0.14, 0.25, "t/person/yr", "TsSU per-capita bread and flour consumption ~150-170 kg flour (~0.2 t grain)")
+    army_and_other_mt: float = param(6.0, 3.0, 12.0, "million t/yr", "USDA grain balances (Volin 1970): army and industrial uses ~5-8 mn t")
+    reserve_floor: float = param(5.0, 0.0, 15.0, "million t", "assumption: the hard minimum stock; below it grain is bought abroad for gold")
+    reserve_target: float = param(20.0, 5.0, 40.0, "million t", "assumption: the reserve the state rebuilds before it sells feed")
+    feed_release_share: float = param(1.0, 0.0, 1.0, "fraction", "assumption: share of the herds' unmet grain need the state covers when it can (the livestock drive)")
+    min_export_share: float = param(0.8, 0.0, 1.0, "fraction", "history series grain_exports_mt: 6.3 mn t still exported in 1963 (7.8 in 1962): bloc commitments were kept")
+    feed_commitment: float = param(0.7, 0.0, 1.0, "fraction", "assumption: share of last year's state feed sales treated as a commitment (livestock complexes, sovkhozes)")
     import_threshold: float = param(1.0, 0.0, 5.0, "million t", "assumption: small gaps are met by cutting use, not by buying")
     import_capacity: float = param(12.0, 2.0, 30.0, "million t/yr", "1963-64 purchases of about 10 mn t (history series grain_imports_purchased_1963_64_mt) and gold sales")
 
@@ -55,6 +66,7 @@ class GrainState:
         feed_release_mt: feed sold back to farms this crop year.
         exports_mt, imports_mt: of the current crop year (booked at harvest).
         state_use_mt: annual state use (towns, army, exports) of this crop year.
+        release_weights: (runs, regions) float64, where the feed release goes (sums to 1).
     """
 
     stock: np.ndarray
@@ -62,6 +74,7 @@ class GrainState:
     exports_mt: np.ndarray
     imports_mt: np.ndarray
     state_use_mt: np.ndarray
+    release_weights: np.ndarray
 
 
 def init(ctx: Context) -> GrainState:
@@ -69,7 +82,8 @@ def init(ctx: Context) -> GrainState:
     p, n = ctx.params.grain, ctx.n_runs
     z = np.zeros(n)
     use = p.urban_bread * ctx.urban_start + p.army_and_other_mt + 3.0
-    return GrainState(np.full(n, p.stock_1953), np.full(n, 3.0), z.copy(), z.copy(), use)
+    w = np.broadcast_to(ctx.rural_by_region / ctx.rural_by_region.sum(), (n, ctx.regions.n)).copy()
+    return GrainState(np.full(n, p.stock_1953), np.zeros(n), z.copy(), z.copy(), use, w)
 
 
 def step(state: State, decisions, params, rng) -> State:
@@ -78,23 +92,41 @@ def step(state: State, decisions, params, rng) -> State:
     stock = g.stock
     if state.clock.month_of_year == HARVEST_MONTH:
         proc = state.agriculture.procurement_mt.sum(1)
-        urban = state.population.urban.sum(1)
+        ag, pop = state.agriculture, state.population
+        kolkhoz = params.agriculture.kolkhoz_share_rural
+        buyers = pop.urban.sum(1) + (1 - kolkhoz) * pop.rural.sum(1)
         plan_x = decisions.at("grain_exports_plan_mt", state.clock.month)
-        home = p.urban_bread * urban + p.army_and_other_mt
+        home = (p.urban_bread * buyers + p.army_and_other_mt + ag.rural_food_gap_mt.sum(1)
+                + p.feed_commitment * g.feed_release_mt)
         avail = stock + proc
         exports = np.clip(avail - home - p.reserve_floor, p.min_export_share * plan_x, plan_x)
         shortfall = home + exports + p.reserve_floor - avail
         imports = np.where(shortfall > p.import_threshold, np.minimum(shortfall, p.import_capacity), 0.0)
-        release = p.feed_release_share * np.maximum(avail + imports - home - exports - p.reserve_floor, 0)
+        deficit = _feed_deficit(state, params)
+        committed = p.feed_commitment * g.feed_release_mt
+        after = avail + imports - (home - committed) - exports
+        spare = np.maximum(after - p.reserve_target, 0)
+        release = np.minimum(np.maximum(p.feed_release_share * deficit.sum(1), committed),
+                             np.maximum(spare, np.minimum(committed, np.maximum(after - p.reserve_floor, 0))))
+        total = deficit.sum(1, keepdims=True)
+        weights = np.where(total > 0, deficit / np.where(total > 0, total, 1), g.release_weights)
         use = home + exports + release
         stock = avail + imports
         state = state.emit(event(
             "grain_import", imports > 0, imports, actors="Council of Ministers",
             causes=np.char.add("procurement ", np.round(proc, 1).astype(str)),
         ))
-        g = GrainState(stock, release, exports, imports, use)
+        g = GrainState(stock, release, exports, imports, use, weights)
     stock = np.maximum(stock - g.state_use_mt / 12.0, 0.0)
-    return state.with_domain(NAME, GrainState(stock, g.feed_release_mt, g.exports_mt, g.imports_mt, g.state_use_mt))
+    return state.with_domain(NAME, GrainState(stock, g.feed_release_mt, g.exports_mt,
+                                              g.imports_mt, g.state_use_mt, g.release_weights))
+
+
+def _feed_deficit(state: State, params) -> np.ndarray:
+    """(runs, regions) grain the herds need beyond what the farms kept (million t/yr)."""
+    lp = params.livestock
+    need = lp.need_pig_grain * state.livestock.pigs / max(1 - lp.grain_to_cattle, 1e-9)
+    return np.maximum(need - state.agriculture.farm_feed_mt, 0.0)
 
 
 NATIONAL = {

@@ -119,7 +119,7 @@ def step(state: State, decisions, params, rng) -> State:
     p, ls, ag = params.livestock, state.livestock, state.agriculture
     rural = state.population.rural
     rural_share = rural / rural.sum(1, keepdims=True)
-    grain_feed = ag.farm_feed_mt + state.grain.feed_release_mt[:, None] * rural_share
+    grain_feed = ag.farm_feed_mt + state.grain.feed_release_mt[:, None] * state.grain.release_weights
     capital = state.industry.capital_agri[:, None] ** p.roughage_capital_elasticity
     rho_c, rho_p = feed_ratios(ls, grain_feed, ag.silage_feed_mt, state.weather.index, p,
                                rural_share, capital)

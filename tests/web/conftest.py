@@ -1,0 +1,20 @@
+"""Fixtures for the web tests: the app with small limits."""
+
+from __future__ import annotations
+
+import pytest
+
+from ottepel.web import WebSettings, create_app
+
+
+@pytest.fixture
+def settings(tmp_path) -> WebSettings:
+    """Small limits so the limit paths are reachable in tests."""
+    return WebSettings(data_dir=tmp_path / "data", max_jobs=2, max_runs=60, workers=1,
+                       max_finished=10, max_games=5, max_body_bytes=16 * 1024)
+
+
+@pytest.fixture
+def app(settings):
+    """A fresh dashboard app."""
+    return create_app(settings)
