@@ -143,7 +143,8 @@ def run_chunk(scenario: Scenario, run_ids: np.ndarray, seed: int,
     cat = national_catalog()
     rcat = regional_catalog()
     n, nm = len(run_ids), len(months)
-    nat = {k: np.full((n, nm), np.nan) for k in cat}
+    # Month-major while recording (a month's values are contiguous), (runs, months) after.
+    nat = {k: np.full((nm, n), np.nan) for k in cat}
     decembers = [m for m in range(nm) if _clock(months, m).month_of_year == 12]
     reg = {k: np.zeros((n, len(decembers), state.context.regions.n), np.float32) for k in rcat}
     events: list[tuple] = []
@@ -163,7 +164,7 @@ def run_chunk(scenario: Scenario, run_ids: np.ndarray, seed: int,
             on_month(m)
     ev = _events_frame(events, run_ids, months) if events else pd.DataFrame(
         {c: pd.Series(dtype=t) for c, t in zip(EVENT_COLUMNS, ["int64", "datetime64[s]", "object", "object", "float64", "object"], strict=True)})
-    return ChunkOutput(run_ids, nat, reg, ev)
+    return ChunkOutput(run_ids, {k: np.ascontiguousarray(v.T) for k, v in nat.items()}, reg, ev)
 
 
 def _events_frame(events: list[tuple], run_ids: np.ndarray, months: np.ndarray) -> pd.DataFrame:
@@ -196,7 +197,7 @@ def _record(state: State, m: int, clock: Clock, nat: dict, cat: dict) -> None:
                 continue
             for k, v in mech.national(state).items():
                 if december or cat[k][1] == "monthly":
-                    nat[k][:, m] = v
+                    nat[k][m] = v
 
 
 def _record_regional(state: State, i: int, reg: dict) -> None:

@@ -15,6 +15,7 @@ per mechanism would dominate the step).
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -25,6 +26,7 @@ _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _TWO_POW_53 = 2.0**-53
 _TWO_POW_32 = 2.0**-32
+_MASK64 = (1 << 64) - 1
 _S11, _S27, _S30, _S31 = (np.uint64(k) for k in (11, 27, 30, 31))
 
 
@@ -87,10 +89,25 @@ class Streams:
         keys.flags.writeable = False
         return keys
 
+    @cached_property
+    def _month_cache(self) -> dict[int, np.ndarray]:
+        return {}
+
+    def _month_keys(self, month: int) -> np.ndarray:
+        """(runs,) keys of (seed, run, month), shared by every draw of the month."""
+        cache = self._month_cache
+        keys = cache.get(month)
+        if keys is None:
+            counter = np.uint64(((month + 1) * int(_M1)) & _MASK64)
+            keys = _mix(self._run_keys ^ counter)
+            keys.flags.writeable = False
+            if len(cache) >= 4:  # months advance: keep a few recent counters only
+                cache.clear()
+            cache[month] = keys
+        return keys
+
     def _base(self, month: int, mechanism: str) -> np.ndarray:
-        with np.errstate(over="ignore"):
-            h = _mix(self._run_keys ^ (np.uint64(month + 1) * _M1))
-            return _mix_inplace(h ^ stable_hash(mechanism))
+        return _mix_inplace(self._month_keys(month) ^ stable_hash(mechanism))
 
     def uniform(self, month: int, mechanism: str, shape: tuple[int, ...] = ()) -> np.ndarray:
         """Uniform draws on the open interval (0, 1).
@@ -104,8 +121,7 @@ class Streams:
             (runs, *shape) float64.
         """
         base = self._base(month, mechanism)
-        with np.errstate(over="ignore"):
-            h = _mix_inplace(base[:, None] ^ _site_keys(int(np.prod(shape)) if shape else 1))
+        h = _mix_inplace(base[:, None] ^ _site_keys(math.prod(shape)))
         h >>= _S11
         # Below 2**53 after the shift: as int64 the same value, which converts faster.
         u = h.view(np.int64).astype(np.float64)
@@ -124,10 +140,9 @@ class Streams:
         Returns:
             (runs, *shape) float64.
         """
-        n_sites = int(np.prod(shape)) if shape else 1
+        n_sites = math.prod(shape)
         base = self._base(month, mechanism)
-        with np.errstate(over="ignore"):
-            h = _mix_inplace(base[:, None] ^ _site_keys((n_sites + 1) // 2))
+        h = _mix_inplace(base[:, None] ^ _site_keys((n_sites + 1) // 2))
         words = h.astype("<u8", copy=False).view("<u4")  # same words on any byte order
         words = words if words.shape[1] == n_sites else words[:, :n_sites]
         u = words.astype(np.float64)
