@@ -120,7 +120,7 @@ def full_scenario(fig: dict, quick: bool) -> Table:
                   f"{n / w:,.0f}")
         w, c = timed(lambda: simulate(sc, runs=n, seed=2, chunk_size=1000, store=Path(tmp) / "s",
                                       return_result=False), 1)
-        fig["stream_runs_s"], fig["stream_runs"], fig["stream_seconds_10k_path"] = n / w, n, w
+        fig["stream_runs_s"], fig["stream_runs"], fig["stream_cpu"] = n / w, n, c
         t.add_row("simulate(store=) streamed to Parquet", f"{n:,}", "1,000", f"{w:.2f}",
                   f"{c:.2f}", f"{n / w:,.0f}")
         if not quick:
@@ -134,6 +134,7 @@ def full_scenario(fig: dict, quick: bool) -> Table:
                       f"{n:,}",
                       "1,000", f"{w:.2f}", "(client)", f"{n / w:,.0f}")
     fig["ten_k_seconds"] = 10_000 / fig["stream_runs_s"]
+    fig["ten_k_cpu_seconds"] = fig["stream_cpu"] * 10_000 / n
     return t
 
 
@@ -183,7 +184,9 @@ def core(fig: dict, quick: bool) -> Table:
         t.add_row(str(per_region), f"{agents:,}", f"{m / 1e6:.2f} M", f"{o / 1e6:.0f} M",
                   f"{o / m:.0f}x", f"{o_cpu / m_cpu:.0f}x", f"{agents * 142 / m * 1e3:.0f}",
                   f"{agents * 142 / o * 1e3:.2f}")
-    fig["core_ratio_default"] = fig["core"][bench_core.PRODUCERS_PER_REGION]["ratio"]
+    # Both sides are single-threaded: CPU time compares them fairly on a shared machine.
+    fig["core_ratio_default"] = fig["core"][bench_core.PRODUCERS_PER_REGION]["ratio_cpu"]
+    fig["core_ratio_default_wall"] = fig["core"][bench_core.PRODUCERS_PER_REGION]["ratio"]
     return t
 
 
@@ -318,11 +321,12 @@ def targets(fig: dict) -> Table:
         t.add_column(col)
     rows = [
         (f"10,000-run ensemble <= {TARGET_SECONDS:.0f} s (streamed to the store)",
-         f"{fig['ten_k_seconds']:.1f} s" + (" (extrapolated)" if fig["stream_runs"] < 10_000
-                                             else ""),
+         f"{fig['ten_k_seconds']:.1f} s wall, {fig['ten_k_cpu_seconds']:.1f} s CPU"
+         + (" (extrapolated)" if fig["stream_runs"] < 10_000 else ""),
          fig["ten_k_seconds"] <= TARGET_SECONDS),
-        (f">= {TARGET_RATIO:.0f}x Mesa on the core (105 x {bench_core.PRODUCERS_PER_REGION})",
-         f"{fig['core_ratio_default']:.0f}x",
+        (f">= {TARGET_RATIO:.0f}x Mesa on the core (105 x {bench_core.PRODUCERS_PER_REGION}), "
+         "agent-steps per CPU second",
+         f"{fig['core_ratio_default']:.0f}x (wall clock {fig['core_ratio_default_wall']:.0f}x)",
          fig["core_ratio_default"] >= TARGET_RATIO),
         (f"peak RSS streaming {max(fig['stream_rss_mb']):,} runs < 2 GB",
          f"{fig['stream_rss_mb'][max(fig['stream_rss_mb'])]:,.0f} MB",
