@@ -60,11 +60,11 @@ def test_errors_name_file_line_field(tmp_path, body, field):
 
 
 def test_unknown_scenario_name():
-    with pytest.raises(ScenarioError, match="no such scenario"):
+    with pytest.raises(ScenarioError, match="packaged scenario name"):
         load_scenario("does-not-exist")
 
 
 def test_toml_syntax_error(tmp_path):
     p = _write(tmp_path, 'name = "x"\nstart = \n')
-    with pytest.raises(ScenarioError, match="not valid TOML"):
+    with pytest.raises(ScenarioError, match="TOML syntax error"):
         load_scenario(p)

@@ -39,7 +39,7 @@ def test_selected_runs_and_variables_match_the_full_result(stored, in_memory):
 
 
 def test_runs_missing_from_the_store_are_a_clear_error(stored):
-    with pytest.raises(StoreError, match="lacks 1 requested runs"):
+    with pytest.raises(StoreError, match="runs 40..40 are not in exactly one whole chunk"):
         stored.result(runs=[2, 40])
 
 

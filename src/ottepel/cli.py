@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import math
 import sys
+import warnings
 from pathlib import Path
 
 import typer
@@ -27,6 +28,8 @@ err_console = Console(stderr=True, soft_wrap=True)  # never wrap file paths in e
 # Modules that add commands: each has register(app).
 COMMAND_MODULES: list[str] = [
     "ottepel.cli_serve",
+    "ottepel.cli_whatif",  # compare, assess
+    "ottepel.cli_play",  # play (terminal game over ottepel.play.Game)
 ]
 
 # Largest number of runs loaded into memory for the tables and the report.
@@ -40,9 +43,24 @@ TABLE_VARS = [
 
 
 def fail(message: str, code: int = 2) -> None:
-    """Print an error without a traceback and exit."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    """Print an error without a traceback and exit.
+
+    The message is printed as plain text (no Rich markup: ``[[decision]]`` stays as
+    written) and never wrapped, so file paths and line numbers stay on one line.
+    """
+    from rich.text import Text
+
+    err_console.print(Text.assemble(("error: ", "bold red"), message), soft_wrap=True,
+                      highlight=False)
     raise typer.Exit(code)
+
+
+def _show_warning(message, category, *args, **kwargs) -> None:
+    """Print a warning (e.g. a damaged chunk that will be re-run) as one plain line."""
+    from rich.text import Text
+
+    err_console.print(Text.assemble(("warning: ", "bold yellow"), str(message)), soft_wrap=True,
+                      highlight=False)
 
 
 def progress_bar(total: int, label: str):
@@ -52,12 +70,16 @@ def progress_bar(total: int, label: str):
                     transient=False)
 
 
-def load_or_fail(scenario: str):
-    """Load a scenario or exit 2 with the validation message."""
-    from .scenario import ScenarioError, load_scenario
+def load_or_fail(scenario: str, params_file: Path | None = None):
+    """Load a scenario (and a parameter file) or exit 2 with the validation message.
+
+    Every command that takes a scenario loads it through here, before it writes anything.
+    """
+    from .scenario import ScenarioError, load_scenario, with_param_file
 
     try:
-        return load_scenario(scenario)
+        sc = load_scenario(scenario)
+        return with_param_file(sc, params_file) if params_file is not None else sc
     except ScenarioError as exc:
         fail(str(exc))
 
@@ -104,13 +126,15 @@ def run(
     cluster: str | None = typer.Option(None, "--cluster", help="'local' or tcp://host:port (Dask)"),
     debug: bool = typer.Option(False, "--debug", help="validate the state every month"),
     variables: str | None = typer.Option(None, "--vars", help="comma-separated variables for the table"),
+    params_file: Path | None = typer.Option(None, "--params",
+                                            help="parameter file: [params.<group>] tables"),
 ) -> None:
     """Replay a scenario as an ensemble; print model vs history; write the HTML report."""
     from .engine import national_catalog, simulate
     from .report import write_report
     from .store import StoreError
 
-    sc = load_or_fail(scenario)
+    sc = load_or_fail(scenario, params_file)
     table_vars = variables.split(",") if variables else TABLE_VARS
     unknown = [v for v in table_vars if v not in national_catalog()]
     if unknown:
@@ -118,7 +142,8 @@ def run(
     console.print(f"scenario [bold]{sc.name}[/] ({sc.path}), {runs} runs, seed {seed}, "
                   f"store {out}")
     try:
-        with progress_bar(runs, "simulating") as bar:
+        with progress_bar(runs, "simulating") as bar, warnings.catch_warnings():
+            warnings.showwarning = _show_warning
             task = bar.add_task("runs", total=runs)
             handle = simulate(sc, runs=runs, seed=seed, chunk_size=chunk_size, store=out,
                               progress=lambda k: bar.advance(task, k), debug=debug,
@@ -145,11 +170,15 @@ def run(
 @app.command()
 def scenarios() -> None:
     """List the packaged scenarios."""
-    from .scenario import load_scenario, packaged_scenarios
+    from .scenario import ScenarioError, load_scenario, packaged_scenarios
 
     table = Table("name", "title", "decisions")
     for name in packaged_scenarios():
-        sc = load_scenario(name)
+        try:
+            sc = load_scenario(name)
+        except ScenarioError as exc:  # one broken file must not hide the others
+            table.add_row(name, f"[red]does not load:[/] {exc}", "")
+            continue
         table.add_row(name, sc.title, str(len(sc.decisions.schedule)))
     console.print(table)
 

@@ -90,8 +90,11 @@ def event(kind: str, mask: np.ndarray, magnitude: np.ndarray | float, actors: An
     return EventBatch(kind, runs, mag, pick(actors), pick(causes))
 
 
-def validate(state: State) -> list[str]:
-    """Check shapes, finiteness and non-negativity of every domain array.
+def validate(state: State, invariants: bool = True) -> list[str]:
+    """Check shapes, finiteness and non-negativity of every domain array, and invariants.
+
+    The cross-domain invariants are in :mod:`ottepel.invariants`; they hold between whole
+    monthly steps, so a test stepping one mechanism alone passes ``invariants=False``.
 
     Returns:
         A list of problems (empty when the state is sound).
@@ -111,7 +114,11 @@ def validate(state: State) -> list[str]:
             signed = (f.metadata or {}).get("signed", False)
             if not signed and np.any(v < -1e-9):
                 problems.append(f"{dname}.{f.name}: negative values")
-    return problems
+    if not invariants:
+        return problems
+    from .invariants import check  # cross-domain invariants (land, grain balance, offices)
+
+    return problems + check(state)
 
 
 @dataclass(frozen=True)

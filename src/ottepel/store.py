@@ -12,7 +12,18 @@ changed scenario never reuses stale chunks. Each file is written to a temporary 
 and renamed (atomic on POSIX); the catalogue row, with each file's SHA-256, is inserted
 only after all three files are in place. Readers see only catalogued chunks. On resume,
 missing runs are computed from the catalogue; a catalogued chunk whose files are missing
-or whose checksum does not match is reported and re-run, never silently skipped.
+or whose checksum does not match is reported (:class:`StoreWarning`) and re-run, never
+silently skipped. Reading an ensemble checks the checksums too and refuses a damaged or
+incomplete one (:class:`StoreError`). A damaged catalogue file gives a StoreError that
+says what to do. Temporary files left by a crash are never read and are swept on the next
+run of the same ensemble, which holds a lock file (``<ensemble>/.lock``) while it writes.
+
+Streaming: chunks are written by one writer thread, one chunk behind the simulation (on
+a Dask LocalCluster the workers write their own chunk files and the client only
+catalogues them), so memory is bounded by the chunk. Region keys are dictionary-encoded.
+Readers load only what is asked (runs, variables) file by file, placing each value at
+its (run, month, region); :class:`StoredEnsemble` is a handle that loads nothing until
+asked, and :meth:`Store.sql` queries the Parquet files in place with DuckDB.
 """
 
 from __future__ import annotations
@@ -24,6 +35,7 @@ import tempfile
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +56,10 @@ KINDS = ("national", "regional", "events")
 
 class StoreError(RuntimeError):
     """The store is damaged in a way that cannot be repaired by re-running chunks."""
+
+
+class StoreWarning(UserWarning):
+    """A damaged chunk was found; it will be re-run."""
 
 
 def ensemble_key(scenario: Scenario, seed: int, params: RuntimeParams | None = None) -> str:
@@ -87,6 +103,47 @@ def _atomic_write_table(table: pa.Table, path: Path) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename durable (POSIX); a no-op where directories cannot be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def _ensemble_lock(folder: Path) -> Iterator[None]:
+    """Hold ``<folder>/.lock`` while writing an ensemble; a second writer gets StoreError."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: no lock
+        yield
+        return
+    with open(folder / ".lock", "a+b") as f:
+        try:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise StoreError(f"{folder}: another process is writing this ensemble; wait for it "
+                             "to finish or give another --out directory") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+
+def _sweep_temporary(folder: Path) -> None:
+    """Remove temporary files a crashed writer left (only under the ensemble lock)."""
+    for tmp in folder.glob(".tmp-*.parquet"):
+        tmp.unlink(missing_ok=True)
 
 
 def chunk_tables(chunk: ChunkOutput, scenario: Scenario) -> dict[str, pa.Table]:
@@ -158,13 +215,28 @@ class Store:
                 "scenario VARCHAR, seed BIGINT, runs BIGINT, info VARCHAR)"
             )
 
-    def _con(self) -> duckdb.DuckDBPyConnection:
+    @contextmanager
+    def _con(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection to the catalogue; any DuckDB failure becomes a clear StoreError."""
+        con = None
         try:
-            return duckdb.connect(str(self.db_path))
+            con = duckdb.connect(str(self.db_path))
+            yield con
         except duckdb.Error as exc:
-            raise StoreError(
-                f"{self.db_path}: the catalogue cannot be opened ({exc}); move it away to rebuild"
-            ) from None
+            raise self._catalogue_error(exc) from None
+        finally:
+            if con is not None:
+                con.close()
+
+    def _catalogue_error(self, exc: Exception) -> StoreError:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if "could not set lock" in first.lower() or "conflicting lock" in first.lower():
+            return StoreError(f"{self.db_path}: the catalogue is in use by another process "
+                              f"({first}); wait for it to finish or give another --out directory")
+        return StoreError(
+            f"{self.db_path}: the catalogue is damaged ({first}); move it away, e.g. "
+            f"`mv {self.db_path} {self.db_path}.damaged`, and run again: the runs are then "
+            "computed afresh (the old chunk files are not trusted without their checksums)")
 
     # -- writing -----------------------------------------------------------------
     def write_chunk(self, key: str, scenario: Scenario, seed: int, chunk: ChunkOutput) -> None:
@@ -186,9 +258,11 @@ class Store:
     def register(self, key: str, scenario: Scenario, seed: int, runs: int) -> None:
         """Record an ensemble's identity (idempotent; the run count grows on extension)."""
         with self._con() as con:
+            con.execute("BEGIN TRANSACTION")
             con.execute("DELETE FROM ensembles WHERE ensemble = ?", [key])
             con.execute("INSERT INTO ensembles VALUES (?, ?, ?, ?, ?)",
                         [key, scenario.name, seed, runs, scenario.path])
+            con.execute("COMMIT")
 
     # -- reading -----------------------------------------------------------------
     def chunks(self, key: str) -> pd.DataFrame:
@@ -197,33 +271,49 @@ class Store:
             return con.execute(
                 "SELECT * FROM chunks WHERE ensemble = ? ORDER BY run_start, kind", [key]).df()
 
-    def verify(self, key: str) -> tuple[list[tuple[int, int]], list[str]]:
-        """Whole chunks (run ranges) and the problems found in damaged ones."""
-        df = self.chunks(key)
+    def verify(self, key: str, forget: bool = True) -> tuple[list[tuple[int, int]], list[str]]:
+        """Whole chunks (run ranges) and the problems found in damaged ones.
+
+        Args:
+            key: the ensemble.
+            forget: drop damaged chunks from the catalogue (so they are re-run); readers
+                pass False and leave the catalogue as it is.
+        """
+        return self._verify_rows(key, self.chunks(key), forget)
+
+    def _verify_rows(self, key: str, df: pd.DataFrame,
+                     forget: bool) -> tuple[list[tuple[int, int]], list[str]]:
         good, problems = [], []
         for (a, b), grp in df.groupby(["run_start", "run_stop"]):
-            ok = set(grp["kind"]) == set(KINDS)
-            for row in grp.itertuples():
-                path = self.root / row.file
-                if not path.is_file():
-                    problems.append(f"{path}: catalogued chunk file is missing")
-                    ok = False
-                elif _sha256(path) != row.sha256:
-                    problems.append(f"{path}: checksum mismatch (damaged chunk)")
-                    ok = False
-            if ok:
+            found = self._chunk_problems(int(a), int(b), grp)
+            problems += found
+            if not found:
                 good.append((int(a), int(b)))
-            else:
+            elif forget:
                 with self._con() as con:
                     con.execute("DELETE FROM chunks WHERE ensemble = ? AND run_start = ? "
                                 "AND run_stop = ?", [key, int(a), int(b)])
         return good, problems
 
+    def _chunk_problems(self, a: int, b: int, rows: pd.DataFrame) -> list[str]:
+        """What is wrong with one catalogued chunk (empty if it is whole)."""
+        problems = []
+        if sorted(rows["kind"]) != sorted(KINDS):
+            problems.append(f"{self.root}: chunk of runs {a}..{b - 1} is catalogued with files "
+                            f"{sorted(rows['kind'])}, not {sorted(KINDS)}")
+        for row in rows.itertuples():
+            path = self.root / row.file
+            if not path.is_file():
+                problems.append(f"{path}: catalogued chunk file is missing")
+            elif _sha256(path) != row.sha256:
+                problems.append(f"{path}: checksum mismatch (damaged chunk)")
+        return problems
+
     def missing_ranges(self, key: str, runs: int) -> list[tuple[int, int]]:
         """Run ranges not yet in whole chunks (damaged chunks count as missing)."""
         good, problems = self.verify(key)
         for p in problems:
-            warnings.warn(f"{p}; it will be re-run", stacklevel=2)
+            warnings.warn(f"{p}; the chunk will be re-run", StoreWarning, stacklevel=2)
         done = np.zeros(runs, dtype=bool)
         for a, b in good:
             done[a:min(b, runs)] = True
@@ -243,16 +333,20 @@ class Store:
                      params: RuntimeParams | None = None,
                      progress: Callable[[int], None] | None = None, debug: bool = False,
                      cluster: str | None = None) -> str:
-        """Run (or resume) an ensemble into the store; returns its key.
-
-        Only the runs not yet in whole, verified chunks are simulated. Chunks are written
-        by one writer thread, one chunk behind the simulation, so Parquet encoding and I/O
-        overlap the next chunk's months and at most two chunks are held in memory.
-        ``progress`` receives run counts as chunks are catalogued (resumed runs first).
-        """
+        """Run (or resume) an ensemble into the store; returns its key."""
         key = ensemble_key(scenario, seed, params)
-        self.register(key, scenario, seed, runs)
-        self._remove_partial_writes(key)
+        folder = self.root / key
+        folder.mkdir(exist_ok=True)
+        with _ensemble_lock(folder):
+            _sweep_temporary(folder)
+            self.register(key, scenario, seed, runs)
+            self._run_missing(key, scenario, runs, seed, chunk_size, params, progress, debug,
+                              cluster)
+        return key
+
+    def _run_missing(self, key: str, scenario: Scenario, runs: int, seed: int, chunk_size: int,
+                     params: RuntimeParams | None, progress: Callable[[int], None] | None,
+                     debug: bool, cluster: str | None) -> None:
         todo = [(a, b) for lo, hi in self.missing_ranges(key, runs)
                 for a, b in chunk_bounds(hi, chunk_size, lo)]
         done = runs - sum(b - a for a, b in todo)
@@ -267,7 +361,7 @@ class Store:
                 self.catalogue(rows)
                 if progress:
                     progress(rows[0][4] - rows[0][3])
-            return key
+            return
         if cluster:
             from .cluster import run_chunks_dask
 
@@ -275,16 +369,15 @@ class Store:
         else:
             chunks = _local_chunks(scenario, todo, seed, params, debug)
         self._write_stream(key, scenario, seed, chunks, progress)
-        return key
-
-    def _remove_partial_writes(self, key: str) -> None:
-        """Delete temporary files a killed writer left (never catalogued, never read)."""
-        for tmp in (self.root / key).glob(".tmp-*"):
-            tmp.unlink(missing_ok=True)
 
     def _write_stream(self, key: str, scenario: Scenario, seed: int,
                       chunks: Iterator[ChunkOutput],
                       progress: Callable[[int], None] | None) -> None:
+        """Write chunks one behind the simulation, on one writer thread.
+
+        Parquet encoding and I/O overlap the next chunk's months; at most two chunks are
+        held in memory. A failed write stops the ensemble (the exception is re-raised).
+        """
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ottepel-writer") as pool:
             pending = None
             for chunk in chunks:
@@ -315,59 +408,61 @@ class Store:
         return StoredEnsemble(self, key, row[0], int(row[1]), int(row[2]))
 
     def result(self, scenario_name: str, seed: int, runs: int | Sequence[int] | None = None,
-               key: str | None = None, variables: Sequence[str] | None = None,
-               verify: bool = True) -> Result:
+               key: str | None = None, variables: Sequence[str] | None = None) -> Result:
         """Load (part of) an ensemble from its chunk files into a Result.
 
         Args:
             scenario_name: scenario name (used to find the ensemble when ``key`` is None).
             seed: ensemble seed.
             runs: an int n for runs 0..n-1, a sequence of run indices, or None for all the
-                ensemble's runs. Only the chunk files holding them are read.
+                ensemble's runs. Only the chunk files holding them are read (and checked).
             key: the ensemble key (default: the latest ensemble of scenario and seed).
             variables: national and regional variables to load (default: all).
-            verify: check each file's SHA-256 against the catalogue before reading it.
 
         Raises:
-            StoreError: if a requested run is not in a whole chunk of the store, or a
-                chunk file is missing or damaged (the message says how to re-run it).
+            StoreError: if a requested run is not in exactly one whole chunk, or a chunk
+                holding one is damaged (the message says how to repair it).
         """
         key = key or self.ensemble_key(scenario_name, seed)
         if runs is None:
             runs = self.ensemble(key).runs
-        wanted = np.arange(runs) if np.isscalar(runs) else np.unique(np.asarray(runs, np.int64))
-        df = self.chunks(key)
-        if df.empty:
-            raise StoreError(f"{self.root}: ensemble {key} has no finished chunks")
-        _check_covered(df, wanted, self.root, key)
-        lo, hi = df["run_start"].to_numpy(), df["run_stop"].to_numpy()
-        first = np.searchsorted(wanted, lo)
-        hit = (first < len(wanted)) & (wanted[np.minimum(first, len(wanted) - 1)] < hi)
-        df = df[hit]
-        if verify:
-            self._check_files(df)
-        files = {k: [str(self.root / f) for f in df[df["kind"] == k]["file"]] for k in KINDS}
+        wanted = _as_runs(runs)
+        files = self.whole_files(key, wanted)
         return load_result(files, scenario_name, seed, wanted, variables)
 
-    def _check_files(self, df: pd.DataFrame) -> None:
-        """Raise StoreError on the first catalogued file that is missing or damaged."""
-        for row in df.itertuples():
-            path = self.root / row.file
-            if not path.is_file():
-                problem = "catalogued chunk file is missing"
-            elif _sha256(path) != row.sha256:
-                problem = "checksum mismatch (damaged chunk)"
-            else:
-                continue
-            raise StoreError(f"{path}: {problem}; run the ensemble again with the same "
-                             f"scenario, seed and store to re-run runs {row.run_start}.."
-                             f"{row.run_stop - 1}")
+    def whole_files(self, key: str, runs: int | Sequence[int]) -> dict[str, list[str]]:
+        """Chunk files holding the given runs exactly once, checked against their checksums.
+
+        Args:
+            key: the ensemble.
+            runs: an int n for runs 0..n-1, or run indices. Only chunks holding one of
+                them are checked, so loading a few runs of a large ensemble is cheap.
+
+        Raises:
+            StoreError: if a chunk is damaged or missing (run the ensemble again to repair).
+        """
+        wanted = _as_runs(runs)
+        df = self.chunks(key)
+        df = df[_overlapping(df, wanted)]
+        good, problems = self._verify_rows(key, df, forget=False)
+        covered = np.zeros(len(wanted), dtype=int)
+        for a, b in good:
+            covered += (wanted >= a) & (wanted < b)
+        gaps = wanted[covered != 1]
+        if problems or len(gaps):
+            detail = "; ".join(problems[:3]) or (
+                f"runs {gaps[0]}..{gaps[-1]} are not in exactly one whole chunk")
+            raise StoreError(f"{self.root}: ensemble {key} is incomplete or damaged ({detail}); "
+                             "run the same scenario and seed again to recompute the missing runs")
+        keep = set(good)
+        sel = df[[(a, b) in keep for a, b in zip(df["run_start"], df["run_stop"], strict=True)]]
+        return {k: [str(self.root / f) for f in sel[sel["kind"] == k]["file"]] for k in KINDS}
 
     def sql(self, key: str, query: str) -> pd.DataFrame:
         """Run a DuckDB query over an ensemble's views ``national``, ``regional``, ``events``.
 
         Summaries of large ensembles (quantiles by year, event counts) run here without
-        loading the ensemble into memory.
+        loading the ensemble into memory. The views cover the catalogued chunks as they are.
         """
         df = self.chunks(key)
         con = duckdb.connect()
@@ -402,10 +497,10 @@ class StoredEnsemble:
     runs: int
 
     def result(self, runs: int | Sequence[int] | None = None,
-               variables: Sequence[str] | None = None, verify: bool = True) -> Result:
+               variables: Sequence[str] | None = None) -> Result:
         """Load the given runs (default all) and variables (default all) as a Result."""
         return self.store.result(self.scenario, self.seed, runs, key=self.key,
-                                 variables=variables, verify=verify)
+                                 variables=variables)
 
     def sql(self, query: str) -> pd.DataFrame:
         """A DuckDB query over the views ``national``, ``regional`` and ``events``."""
@@ -426,15 +521,18 @@ def _finish(pending: tuple[Future, int], progress: Callable[[int], None] | None)
         progress(n)
 
 
-def _check_covered(df: pd.DataFrame, wanted: np.ndarray, root: Path, key: str) -> None:
-    ranges = df[["run_start", "run_stop"]].drop_duplicates().to_numpy()
-    covered = np.zeros(len(wanted), dtype=bool)
-    for a, b in ranges:
-        covered |= (wanted >= a) & (wanted < b)
-    if not covered.all():
-        miss = wanted[~covered]
-        raise StoreError(f"{root}: ensemble {key} lacks {len(miss)} requested runs "
-                         f"(first {miss[:5].tolist()}); run the ensemble again to complete it")
+def _as_runs(runs: int | Sequence[int]) -> np.ndarray:
+    """Sorted unique run indices from an int n (runs 0..n-1) or a sequence."""
+    return np.arange(runs) if np.isscalar(runs) else np.unique(np.asarray(runs, np.int64))
+
+
+def _overlapping(df: pd.DataFrame, wanted: np.ndarray) -> np.ndarray:
+    """Rows of a chunk table whose run range holds at least one wanted run."""
+    lo, hi = df["run_start"].to_numpy(), df["run_stop"].to_numpy()
+    if not len(wanted):
+        return np.zeros(len(df), dtype=bool)
+    first = np.searchsorted(wanted, lo)
+    return (first < len(wanted)) & (wanted[np.minimum(first, len(wanted) - 1)] < hi)
 
 
 def _read_file(path: str, columns: list[str] | None, wanted: np.ndarray) -> pa.Table:

@@ -43,7 +43,8 @@ def test_mechanism_is_pure_and_keeps_shapes(scenario, mech):
         for k, v in _arrays(new).items():
             assert v.shape == before.get(k, v).shape, k
             np.testing.assert_array_equal(v, _arrays(again)[k], err_msg=k)
-        assert not validate(new), validate(new)
+        problems = validate(new, invariants=False)  # cross-domain ones hold after whole steps
+        assert not problems, problems
         state = step(state, scenario.decisions, scenario.params, state.context.rng)
 
 

@@ -67,7 +67,7 @@ def test_scenarios_variables_limits(client):
     var = client.get("/api/variables").json()
     nat = {v["name"]: v for v in var["national"]}
     assert nat["grain_harvest_mt"]["unit"] == "million t" and nat["grain_harvest_mt"]["history"]
-    assert nat["industrial_output_index"]["reported"] == "industrial_output_index_official"
+    assert nat["industrial_output_index"]["reported"] == "industrial_output_index_reported"
     assert "grain_harvest_mt" in {v["name"] for v in var["regional"]}
     assert client.get("/api/limits").json()["max_runs"] == 60
 
@@ -83,9 +83,9 @@ def test_ensemble_job_results_match_simulate(client):
     assert s["true"]["years"] == list(range(1953, 1965))
     assert np.allclose(s["true"]["median"], expected["median"], rtol=0, atol=1e-9)
     assert s["true"]["history"][0] == 82.5  # official 1953 harvest, series.csv
-    assert s["reported"] is None  # no reported twin of the harvest (yet)
+    assert s["reported"]["var"] == "grain_harvest_reported_mt"  # the planning domain's books
     ind = client.get(f"/api/jobs/{jid}/series", params={"var": "industrial_output_index"}).json()
-    assert ind["reported"]["var"] == "industrial_output_index_official"
+    assert ind["reported"]["var"] == "industrial_output_index_reported"
     reg = client.get(f"/api/jobs/{jid}/regions",
                      params={"var": "grain_harvest_mt", "year": 1958}).json()
     assert len(reg["regions"]) == 105 and reg["year"] == 1958

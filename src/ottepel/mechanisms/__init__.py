@@ -23,6 +23,7 @@ from . import (
     housing,
     industry,
     livestock,
+    planning,
     population,
     repression,
     society,
@@ -42,6 +43,9 @@ ORDER = (
     society,      # 9. wages, prices, consumption, grievance, riots (reads this month's economy and fear)
     bloc,         # 10. satellites' pressure, uprisings, interventions
     world,        # 11. China, USA, space, Cuba; prestige_shock (reads this month's bloc)
+    planning,     # 12. plans (Jan), pledges chased (Nov), reports and audits (Dec): last, so the
+                  #     year's true harvest, herds and industrial output and this month's fear
+                  #     (repression) are known when producers report
 )
 
 PARAM_GROUPS = {m.NAME: m.Params for m in ORDER}

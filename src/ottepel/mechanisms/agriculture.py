@@ -207,6 +207,8 @@ def sow(state: State, decisions, params, rng) -> State:
     maize_grain_area = maize * p.maize_grain_share * suit
     silage_area = maize - maize_grain_area
     old_grain = np.maximum(old - p.maize_displacement * silage_area, 0.3 * old)
+    # Maize for grain is sown on grain land too: never more grain sown than land (invariant).
+    old_grain = np.minimum(old_grain, np.maximum(old - maize_grain_area, 0.0))
     grain = old_grain + virgin_grain + maize_grain_area
     new = AgricultureState(
         old, ploughed, ag.virgin_abandoned_mha, bonus, ploughed_now.copy(), maize, grain,
@@ -221,7 +223,9 @@ def harvest(state: State, decisions, params, rng) -> State:
     p, ag, m = params.agriculture, state.agriculture, state.clock.month
     regions = state.context.regions
     w = state.weather.index
-    inputs = state.industry.capital_agri[:, None] ** p.capital_elasticity
+    # Inputs follow reported output where the planning domain allocates them (padding misdirects).
+    alloc = getattr(state.domains.get("planning"), "input_allocation", 1.0)
+    inputs = (state.industry.capital_agri[:, None] * alloc) ** p.capital_elasticity
     price = decisions.at("procurement_price_grain", m) ** p.price_elasticity
     z = rng.normal(m, "agriculture.yield", (regions.n,))
     noise = np.exp(p.yield_noise * z - 0.5 * p.yield_noise**2)

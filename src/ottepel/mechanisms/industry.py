@@ -127,6 +127,8 @@ def step(state: State, decisions, params, rng) -> State:
     ka0, kb0 = p.group_a_share_1953 * p.capital_output_1953, (1 - p.group_a_share_1953) * p.capital_output_1953
     ya = p.group_a_share_1953 * tfp * _ces(ind.capital_a / ka0, labour, p.capital_weight, p.elasticity_substitution)
     yb = (1 - p.group_a_share_1953) * tfp * _ces(ind.capital_b / kb0, labour, p.capital_weight, p.elasticity_substitution)
+    supply = getattr(state.domains.get("planning"), "industry_supply_factor", 1.0)
+    ya, yb = ya * supply, yb * supply  # inter-regional deliveries short under localism
     investment = p.accumulation_rate * (ya + yb) * (1 - defence + LEVERS["defence_share"].default)
     ka = ind.capital_a + (share["group_a"] * investment - p.depreciation * ind.capital_a) / 12
     kb = ind.capital_b + (share["group_b"] * investment - p.depreciation * ind.capital_b) / 12
