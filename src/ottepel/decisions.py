@@ -11,12 +11,25 @@ decisions set them. Three lever kinds:
 The compiled ``Decisions`` holds, per lever, an array over months (and regions for a
 regional lever). Each decision keeps its sponsor, so the politics mechanism can tell
 which ones a run's leadership would still enforce.
+
+Who decides (per-run gating): ``Decisions.at`` gives the historical value of a lever,
+the same in every run. ``Decisions.at_runs(lever, month, state)`` gives it per run: where
+the politics domain publishes ``adoption`` ((runs, sponsors) in [0, 1], one column per
+name in ``Decisions.sponsors``), the value is
+
+    value_r = baseline + adoption[r, sponsor] * (historical value - baseline)
+
+where ``sponsor`` made the decision in force and ``baseline`` is what the lever would be
+without it (the previous level for ``level`` levers, last year's value for ``annual``
+levers, the default for ``pulse`` levers). Without a politics domain, or for months no decision covers, it is the
+historical value in every run.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from functools import cached_property
+from typing import Any, Literal
 
 import numpy as np
 
@@ -74,6 +87,51 @@ class Decisions:
         """Value of a lever in a month: a float, or (regions,) for a regional lever."""
         v = self.values[lever][month]
         return float(v) if np.ndim(v) == 0 else v
+
+    @cached_property
+    def sponsors(self) -> tuple[str, ...]:
+        """Distinct sponsor names of the schedule, in order of first appearance."""
+        return tuple(dict.fromkeys(d.sponsor for d in self.schedule))
+
+    @cached_property
+    def sponsor_tables(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Per lever: (sponsor index per month, -1 if none; baseline value per month)."""
+        from .mechanisms import LEVERS
+
+        n = len(self.months)
+        years = self.months.astype("datetime64[Y]").astype(int) + 1970
+        month_idx = np.arange(n)
+        out = {}
+        for name, vals in self.values.items():
+            sponsor, base = np.full(n, -1, dtype=np.int64), np.array(vals, dtype=float)
+            lever = LEVERS.get(name)
+            for d in (d for d in self.schedule if d.lever == name and lever is not None):
+                default = np.full(vals.shape[1:], lever.default)
+                if lever.kind == "level":
+                    sel, before = month_idx >= d.month, vals[d.month - 1] if d.month else default
+                elif lever.kind == "annual":  # baseline: last year's plan (plans have inertia)
+                    sel = years == d.year
+                    before = vals[d.month - 12] if d.month >= 12 else default
+                else:
+                    sel, before = month_idx == d.month, default
+                sponsor[sel], base[sel] = self.sponsors.index(d.sponsor), before
+            out[name] = (sponsor, base)
+        return out
+
+    def at_runs(self, lever: str, month: int, state: Any) -> np.ndarray:
+        """Value of a lever in each run: (runs,) or (runs, regions) for a regional lever.
+
+        The historical value, moved toward its baseline where the run's leadership would
+        not adopt the sponsor's decision (see the module docstring).
+        """
+        v = np.asarray(self.values[lever][month])
+        adoption = getattr(state.domains.get("politics"), "adoption", None)
+        sponsor, base = self.sponsor_tables[lever]
+        s = sponsor[month]
+        if adoption is None or s < 0:
+            return np.broadcast_to(v, (state.n_runs, *v.shape))
+        g = adoption[:, s].reshape((state.n_runs,) + (1,) * v.ndim)
+        return base[month] + g * (v - base[month])
 
     def year_total(self, lever: str, year: int) -> float:
         """Sum over a calendar year (and regions) of a lever's monthly values."""

@@ -24,6 +24,7 @@ from . import (
     industry,
     livestock,
     planning,
+    politics,
     population,
     repression,
     society,
@@ -33,6 +34,7 @@ from . import (
 
 ORDER = (
     weather,      # 1. this crop year's weather by region (drawn each January)
+    politics,     # 1b. who rules: before the economy, whose levers it gates (Decisions.at_runs)
     population,   # 2. births, deaths, migration to towns and to the virgin lands
     industry,     # 3. investment by sector, capital, group A/B output, defence
     agriculture,  # 4. sowing (April), harvest and procurement (September)

@@ -190,8 +190,8 @@ def sow(state: State, decisions, params, rng) -> State:
     """April: decide this year's grain, maize and virgin areas."""
     p, ag, m = params.agriculture, state.agriculture, state.clock.month
     regions = state.context.regions
-    ploughed_now = np.broadcast_to(decisions.at("virgin_ploughing_mha", m), ag.old_arable_mha.shape)
-    fallow = decisions.at("fallow_ploughup_mha", m)
+    ploughed_now = np.broadcast_to(decisions.at_runs("virgin_ploughing_mha", m, state), ag.old_arable_mha.shape)
+    fallow = decisions.at_runs("fallow_ploughup_mha", m, state)[:, None]
     old = ag.old_arable_mha + fallow * ag.old_arable_mha / ag.old_arable_mha.sum(1, keepdims=True)
     # Land ploughed last year joins the sown stock now; this year's ploughing mostly next year.
     prev = ag.ploughed_this_year
@@ -200,7 +200,7 @@ def sow(state: State, decisions, params, rng) -> State:
         prev * (1 - p.same_year_sown) + ploughed_now * p.same_year_sown)
     sown_land = ploughed - ag.virgin_abandoned_mha + p.same_year_sown * ploughed_now
     virgin_grain = np.maximum(sown_land, 0.0) * p.virgin_sown_share
-    target = decisions.at("maize_target_mha", m)
+    target = decisions.at_runs("maize_target_mha", m, state)[:, None]
     compliance = p.maize_compliance * (1 + 0.04 * rng.normal(m, "agriculture.maize"))
     maize = target * compliance[:, None] * maize_allocation(regions, old, p.maize_kappa)
     suit = _zone_table(regions, MAIZE_SUITABILITY)
@@ -226,7 +226,7 @@ def harvest(state: State, decisions, params, rng) -> State:
     # Inputs follow reported output where the planning domain allocates them (padding misdirects).
     alloc = getattr(state.domains.get("planning"), "input_allocation", 1.0)
     inputs = (state.industry.capital_agri[:, None] * alloc) ** p.capital_elasticity
-    price = decisions.at("procurement_price_grain", m) ** p.price_elasticity
+    price = decisions.at_runs("procurement_price_grain", m, state)[:, None] ** p.price_elasticity
     z = rng.normal(m, "agriculture.yield", (regions.n,))
     noise = np.exp(p.yield_noise * z - 0.5 * p.yield_noise**2)
     y_old = p.yield_scale * _zone_table(regions, BASE_YIELD) * np.exp(p.weather_elasticity * w)
@@ -252,7 +252,7 @@ def harvest(state: State, decisions, params, rng) -> State:
     rural = state.population.rural
     surplus = (harvest_mt * (1 - p.losses) - p.seed_rate * grain_area
                - p.rural_food * p.kolkhoz_share_rural * rural)
-    plan = decisions.at("grain_procurement_plan_mt", m)
+    plan = decisions.at_runs("grain_procurement_plan_mt", m, state)[:, None]
     expected = grain_area * _expected_yield(regions, p)
     quota = plan * expected / expected.sum(1, keepdims=True)
     avail = np.maximum(surplus, 0.0)

@@ -119,8 +119,8 @@ def step(state: State, decisions, params, rng) -> State:
     """One month of investment, capital accumulation and production."""
     p, ind = params.industry, state.industry
     m = state.clock.month
-    share = {k: decisions.at(f"invest_share_{k}", m) for k in ("group_a", "group_b", "agriculture")}
-    defence = decisions.at("defence_share", m)
+    share = {k: decisions.at_runs(f"invest_share_{k}", m, state) for k in ("group_a", "group_b", "agriculture")}
+    defence = decisions.at_runs("defence_share", m, state)
     urban = state.population.urban.sum(1)
     labour = (urban / state.context.urban_start) ** p.labour_growth_urban_elasticity
     tfp = ind.tfp * (1 + p.tfp_growth) ** (1 / 12)
