@@ -314,6 +314,50 @@ def roofline(fig: dict) -> Table:
     return t
 
 
+def mechanism_costs(fig: dict, quick: bool) -> Table:
+    """CPU time of each mechanism's monthly step and of recording, over one chunk."""
+    from ottepel import mechanisms
+    from ottepel.engine import (
+        _clock,
+        _record,
+        _record_regional,
+        national_catalog,
+        regional_catalog,
+    )
+
+    sc = load_scenario("khrushchev-1953")
+    n = 200 if quick else 1000
+    state = initial_state(sc, np.arange(n), 0)
+    rng, months = state.context.rng, sc.months
+    cat, rcat = national_catalog(), regional_catalog()
+    nat = {k: np.full((len(months), n), np.nan) for k in cat}
+    reg = {k: np.zeros((n, 20, state.context.regions.n), np.float32) for k in rcat}
+    cost = dict.fromkeys([m.NAME for m in mechanisms.ORDER] + ["(recording outputs)"], 0.0)
+    year = 0
+    for m in range(len(months)):
+        clock = _clock(months, m)
+        state = dataclasses.replace(state, clock=clock, events=())
+        for mech in mechanisms.ORDER:
+            c = time.process_time()
+            state = mech.step(state, sc.decisions, sc.params, rng)
+            cost[mech.NAME] += time.process_time() - c
+        c = time.process_time()
+        _record(state, m, clock, nat, cat)
+        if clock.month_of_year == 12:
+            _record_regional(state, year, reg)
+            year += 1
+        cost["(recording outputs)"] += time.process_time() - c
+    total = sum(cost.values())
+    fig["mechanism_cpu_share"] = {k: v / total for k, v in cost.items()}
+    t = Table(title=f"7. where the month goes: CPU by mechanism ({n:,} runs, whole scenario)",
+              title_justify="left")
+    for col in ("mechanism", "CPU s", "share", "ms per run"):
+        t.add_column(col, justify="right" if col != "mechanism" else "left")
+    for k, v in sorted(cost.items(), key=lambda kv: -kv[1]):
+        t.add_row(k, f"{v:.2f}", f"{v / total:.0%}", f"{v / n * 1e3:.2f}")
+    return t
+
+
 def targets(fig: dict) -> Table:
     """The issue's targets against what was measured."""
     t = Table(title="targets", title_justify="left")
@@ -350,7 +394,8 @@ def main() -> None:
     start = time.perf_counter()
     for section in (lambda f: machine(f), lambda f: full_scenario(f, args.quick),
                     lambda f: core(f, args.quick), lambda f: by_runs(f, args.quick),
-                    lambda f: memory(f, args.quick), roofline, targets):
+                    lambda f: memory(f, args.quick), roofline,
+                    lambda f: mechanism_costs(f, args.quick), targets):
         console.print(section(fig))
     console.print(f"[dim]total {time.perf_counter() - start:.0f} s; command: PYTHONPATH=src "
                   f"python benchmarks/bench.py{' --quick' if args.quick else ''}[/]")
