@@ -33,7 +33,7 @@ COMMAND_MODULES: list[str] = [
 ]
 
 # Largest number of runs loaded into memory for the tables and the report.
-SUMMARY_RUNS = 10_000
+SUMMARY_RUNS = 5_000
 
 TABLE_VARS = [
     "grain_harvest_mt", "grain_procurement_mt", "virgin_lands_sown_mha", "maize_sown_mha",
