@@ -30,6 +30,7 @@ COMMAND_MODULES: list[str] = [
     "ottepel.cli_serve",
     "ottepel.cli_whatif",  # compare, assess
     "ottepel.cli_play",  # play (terminal game over ottepel.play.Game)
+    "ottepel.cli_calibrate",  # calibrate, sensitivity, validate
 ]
 
 # Largest number of runs loaded into memory for the tables and the report.
@@ -70,15 +71,16 @@ def progress_bar(total: int, label: str):
                     transient=False)
 
 
-def load_or_fail(scenario: str, params_file: Path | None = None):
+def load_or_fail(scenario: str, params_file: Path | None = None, priors: bool = False):
     """Load a scenario (and a parameter file) or exit 2 with the validation message.
 
     Every command that takes a scenario loads it through here, before it writes anything.
+    ``priors``: use the declared parameter defaults, not the calibrated posterior.
     """
     from .scenario import ScenarioError, load_scenario, with_param_file
 
     try:
-        sc = load_scenario(scenario)
+        sc = load_scenario(scenario, posterior=False if priors else None)
         return with_param_file(sc, params_file) if params_file is not None else sc
     except ScenarioError as exc:
         fail(str(exc))
@@ -128,13 +130,15 @@ def run(
     variables: str | None = typer.Option(None, "--vars", help="comma-separated variables for the table"),
     params_file: Path | None = typer.Option(None, "--params",
                                             help="parameter file: [params.<group>] tables"),
+    priors: bool = typer.Option(False, "--priors", help="declared parameter defaults, not the "
+                                "calibrated posterior (data/posterior.toml)"),
 ) -> None:
     """Replay a scenario as an ensemble; print model vs history; write the HTML report."""
     from .engine import national_catalog, simulate
     from .report import write_report
     from .store import StoreError
 
-    sc = load_or_fail(scenario, params_file)
+    sc = load_or_fail(scenario, params_file, priors)
     table_vars = variables.split(",") if variables else TABLE_VARS
     unknown = [v for v in table_vars if v not in national_catalog()]
     if unknown:

@@ -9,7 +9,7 @@ array (calibration and sensitivity draws step as one ensemble).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -34,6 +34,9 @@ def param(
         prior: ``uniform`` or ``loguniform`` over [lo, hi].
         description: what the parameter means.
     """
+    if prior not in ("uniform", "loguniform") or (prior == "loguniform" and lo <= 0):
+        raise ValueError(f"prior must be 'uniform' or 'loguniform' (lo > 0), got {prior!r} "
+                         f"on [{lo}, {hi}]")
     return Field(
         default,
         ge=lo,
@@ -44,9 +47,15 @@ def param(
 
 
 class ParamGroup(BaseModel):
-    """Base class for one mechanism's parameters: frozen, no unknown fields."""
+    """Base class for one mechanism's parameters: frozen, no unknown fields.
+
+    ``RUN_AXIS`` says whether the mechanism accepts a (runs,) array for each parameter
+    (calibration and sensitivity draws stepped as one ensemble); groups that do not are
+    sampled one run at a time and left out of batched screening.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    RUN_AXIS: ClassVar[bool] = True
 
 
 def _groups() -> dict[str, type[ParamGroup]]:
@@ -145,6 +154,7 @@ def parameter_table() -> list[dict[str, Any]]:
                     "prior": extra.get("prior"),
                     "source": extra.get("source"),
                     "description": f.description,
+                    "run_axis": cls.RUN_AXIS,
                 }
             )
     return rows

@@ -19,10 +19,12 @@ import pandas as pd
 from .results import HISTORY_MAP, Result, grain_fit
 
 CHART_VARS = [
-    "grain_harvest_mt", "grain_sown_mha", "grain_procurement_mt", "virgin_lands_sown_mha",
+    "grain_harvest_mt", "grain_harvest_reported_mt", "grain_sown_mha", "grain_procurement_mt", "virgin_lands_sown_mha",
     "maize_sown_mha", "meat_production_mt", "milk_production_mt", "pigs_mn_head",
     "grain_imports_mt", "housing_completed_mn_m2", "living_space_m2_per_capita",
     "population_mn", "urban_share", "industrial_output_index", "consumer_goods_index",
+    "real_wage_index", "grievance", "gulag_population_mn", "bloc_stability", "china_relations",
+    "us_tension",
 ]
 
 Section = Callable[[Result], "tuple[str, str] | None"]
@@ -101,6 +103,8 @@ def events_section(result: Result) -> tuple[str, str] | None:
 def write_report(result: Result, path: str | Path, title: str | None = None) -> Path:
     """Write the HTML report atomically and return its path."""
     from plotly.offline import get_plotlyjs
+
+    from . import report_sections  # noqa: F401  (registers the domain sections)
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

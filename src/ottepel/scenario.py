@@ -157,6 +157,7 @@ class ScenarioSpec(_Strict):
     end: str | None = None
     weather: Literal["historical", "stochastic"] | None = None
     politics: Literal["free", "pinned"] | None = None
+    use_posterior: bool | None = None
     params: dict[str, dict[str, float]] = Field(default_factory=dict)
     decision: list[DecisionSpec] = Field(default_factory=list, max_length=MAX_DECISIONS)
     remove: list[str] = Field(default_factory=list)
@@ -506,7 +507,7 @@ def _merge(chain: list[tuple[ScenarioSpec, Path, TomlLines]]) -> tuple[dict, lis
     where: dict[str, _Origin] = {}
     decisions: dict[str, tuple[DecisionSpec, _Origin]] = {}
     for spec, path, lines in chain:
-        for key in ("start", "end", "weather", "politics"):
+        for key in ("start", "end", "weather", "politics", "use_posterior"):
             if getattr(spec, key) is not None:
                 settings[key] = getattr(spec, key)
                 where[key] = _Origin(path, lines, (key,))
@@ -581,6 +582,7 @@ class Scenario:
         decisions: the compiled schedule.
         params: runtime parameters.
         param_overrides: the flat overrides applied (for records).
+        posterior: the posterior file whose values are the parameter defaults ("" if none).
     """
 
     name: str
@@ -593,6 +595,7 @@ class Scenario:
     decisions: Decisions
     params: RuntimeParams
     param_overrides: dict[str, float]
+    posterior: str = ""
 
     def with_params(self, params: RuntimeParams) -> Scenario:
         """The same scenario with other runtime parameters (calibration draws)."""
@@ -670,8 +673,63 @@ def _runtime_params(overrides: dict[str, dict[str, float]], path: Path) -> Runti
                      "see `ottepel params`") from None
 
 
-def load_scenario(ref: str | Path = "khrushchev-1953", *, base_dir: Path | None = None) -> Scenario:
+def posterior_defaults(path: str | Path | None = None) -> tuple[dict[str, dict[str, float]], str]:
+    """Parameter defaults from a posterior file (``data/posterior.toml`` unless given).
+
+    Only the ``[params.<group>]`` tables are read; values for parameters that no longer
+    exist or that fall outside their declared range are skipped with a warning (the
+    model changed since the calibration).
+
+    Returns:
+        ({group: {name: value}}, the file's path or "" when there is no file).
+    """
+    import warnings
+
+    from .params import parameter_table
+
+    if path is None:
+        path = Path(str(resources.files("ottepel").joinpath("data/posterior.toml")))
+    path = Path(path)
+    if not path.is_file():
+        return {}, ""
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ScenarioError(f"{path}: cannot read the posterior file ({exc})") from None
+    known = {r["path"]: r for r in parameter_table()}
+    out: dict[str, dict[str, float]] = {}
+    for group, vals in doc.get("params", {}).items():
+        for name, v in vals.items():
+            r = known.get(f"{group}.{name}")
+            if r is None or not (r["lo"] <= v <= r["hi"]):
+                warnings.warn(f"{path}: skipping {group}.{name} = {v} (unknown parameter or "
+                              "outside its range; rerun `ottepel calibrate`)", stacklevel=2)
+                continue
+            out.setdefault(group, {})[name] = float(v)
+    return out, str(path)
+
+
+def _posterior_for(posterior: bool | str | Path | None, scenario_default: bool
+                   ) -> tuple[dict[str, dict[str, float]], str]:
+    if posterior is None:
+        posterior = scenario_default
+    if posterior is False:
+        return {}, ""
+    if posterior is True:
+        return posterior_defaults()
+    if not Path(posterior).is_file():
+        raise ScenarioError(f"{posterior}: no such posterior file")
+    return posterior_defaults(posterior)
+
+
+def load_scenario(ref: str | Path = "khrushchev-1953", *, base_dir: Path | None = None,
+                  posterior: bool | str | Path | None = None) -> Scenario:
     """Load, validate and compile a scenario by packaged name or path.
+
+    Parameter values come, by increasing priority, from the declared defaults, the
+    calibrated posterior (``data/posterior.toml``, written by ``ottepel calibrate``) and
+    the scenario's own ``[params]`` tables. ``posterior=False`` (CLI ``--priors``) or
+    ``use_posterior = false`` in the scenario skips the posterior; a path uses that file.
 
     Raises:
         ScenarioError: with file, line, field and what is allowed.
@@ -681,6 +739,9 @@ def load_scenario(ref: str | Path = "khrushchev-1953", *, base_dir: Path | None 
     top, top_path, _ = chain[-1]
     months = _months(settings)
     flat = {f"{g}.{k}": v for g, vals in settings["params"].items() for k, v in vals.items()}
+    post, post_path = _posterior_for(posterior, settings.get("use_posterior", True))
+    merged = {g: {**post.get(g, {}), **settings["params"].get(g, {})}
+              for g in {*post, *settings["params"]}}
     return Scenario(
         name=top.name,
         title=top.title,
@@ -690,8 +751,9 @@ def load_scenario(ref: str | Path = "khrushchev-1953", *, base_dir: Path | None 
         weather=settings.get("weather", "historical"),
         politics=settings.get("politics", "free"),
         decisions=_compile_decisions(items, months),
-        params=_runtime_params(settings["params"], top_path),
+        params=_runtime_params(merged, top_path),
         param_overrides=flat,
+        posterior=post_path,
     )
 
 
@@ -725,4 +787,6 @@ def with_param_file(scenario: Scenario, path: str | Path) -> Scenario:
     for group, vals in extra.items():
         merged.setdefault(group, {}).update(vals)
     flat = {f"{g}.{k}": v for g, vals in merged.items() for k, v in vals.items()}
-    return replace(scenario, params=_runtime_params(merged, Path(path)), param_overrides=flat)
+    post = posterior_defaults(scenario.posterior)[0] if scenario.posterior else {}
+    full = {g: {**post.get(g, {}), **merged.get(g, {})} for g in {*post, *merged}}
+    return replace(scenario, params=_runtime_params(full, Path(path)), param_overrides=flat)

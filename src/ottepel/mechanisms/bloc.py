@@ -32,6 +32,7 @@ import csv
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from typing import ClassVar
 
 import numpy as np
 
@@ -100,6 +101,8 @@ _K98 = "Kramer 1998, J. Contemporary History 33:163"
 
 class Params(ParamGroup):
     """Popular pressure and Moscow's response in the satellites."""
+
+    RUN_AXIS: ClassVar[bool] = False  # scalar parameters only (see ParamGroup)
 
     pressure_months: float = param(18.0, 3.0, 48.0, "months", "assumption: hopes and anger fade within a year or two")
     pressure_noise: float = param(0.02, 0.0, 0.1, "1/sqrt(month)", "assumption")

@@ -63,7 +63,7 @@ class Params(ParamGroup):
     army_and_other_mt: float = param(6.0, 3.0, 12.0, "million t/yr", "USDA grain balances (Volin 1970): army and industrial uses ~5-8 mn t")
     reserve_floor: float = param(5.0, 0.0, 15.0, "million t", "assumption: the hard minimum stock; below it grain is bought abroad for gold")
     reserve_target: float = param(20.0, 5.0, 40.0, "million t", "assumption: the reserve the state rebuilds before it sells feed")
-    feed_release_share: float = param(1.0, 0.0, 1.0, "fraction", "assumption: share of the herds' unmet grain need the state covers when it can (the livestock drive)")
+    feed_release_share: float = param(0.9, 0.0, 1.0, "fraction", "assumption: share of the herds' unmet grain need the state covers when it can (the livestock drive)")
     min_export_share: float = param(0.8, 0.0, 1.0, "fraction", "history series grain_exports_mt: 6.3 mn t still exported in 1963 (7.8 in 1962): bloc commitments were kept")
     feed_commitment: float = param(0.7, 0.0, 1.0, "fraction", "assumption: share of last year's state feed sales treated as a commitment (livestock complexes, sovkhozes)")
     import_threshold: float = param(1.0, 0.0, 5.0, "million t", "assumption: small gaps are met by cutting use, not by buying")
@@ -213,7 +213,7 @@ def step(state: State, decisions, params, rng) -> State:
 def _feed_deficit(state: State, params) -> np.ndarray:
     """(runs, regions) grain the herds need beyond what the farms kept (million t/yr)."""
     lp = params.livestock
-    need = lp.need_pig_grain * state.livestock.pigs / max(1 - lp.grain_to_cattle, 1e-9)
+    need = lp.need_pig_grain * state.livestock.pigs / np.maximum(1 - lp.grain_to_cattle, 1e-9)
     return np.maximum(need - state.agriculture.farm_feed_mt, 0.0)
 
 

@@ -81,7 +81,7 @@ def step(state: State, decisions, params, rng) -> State:
     m = state.clock.month
     share = decisions.at("invest_share_housing", m)
     base_share = LEVERS_DEFAULT_HOUSING
-    invest = state.industry.investment / max(params.industry.accumulation_rate, 1e-9)
+    invest = state.industry.investment / np.maximum(params.industry.accumulation_rate, 1e-9)
     cost = 1.0 - p.prefab_saving * decisions.at("prefab_share", m)
     state_m2 = p.state_completions_1953 * (share / base_share) * invest / cost
     rural_idx = state.population.rural.sum(1) / state.context.rural_start

@@ -99,6 +99,7 @@ class IndustryState:
 
 def _ces(capital, labour, alpha, sigma):
     rho = (sigma - 1.0) / sigma
+    rho = np.where(np.abs(rho) < 1e-6, -1e-6, rho)  # sigma = 1: the Cobb-Douglas limit
     return (alpha * capital**rho + (1 - alpha) * labour**rho) ** (1.0 / rho)
 
 

@@ -71,6 +71,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import ClassVar
 
 import numpy as np
 
@@ -118,6 +119,8 @@ _B57 = "Berliner 1957, Factory and Manager in the USSR; value an assumption"
 
 class Params(ParamGroup):
     """Plans, reports, audits, councils and pledges."""
+
+    RUN_AXIS: ClassVar[bool] = False  # scalar parameters only (see ParamGroup)
 
     producers_per_region: float = param(4, 1, 16, "producers per type per region", "model resolution (not a behavioural parameter)")
     kolkhoz_count_1953: float = param(93300, 50000, 130000, "farms", "history series kolkhoz_count (1953)")

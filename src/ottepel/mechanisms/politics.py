@@ -33,6 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import SimpleNamespace
+from typing import ClassVar
 
 import numpy as np
 
@@ -90,6 +91,8 @@ _A = "assumption, set by reasoning (docs/odd/politics.md)"
 
 class Params(ParamGroup):
     """The struggle for power (units: 'standing' is the model's unit of political weight)."""
+
+    RUN_AXIS: ClassVar[bool] = False  # leader and CC tables index by scalar parameters
 
     power_presidium_seat: float = param(0.2, 0.0, 1.0, "standing", _A + ": a Presidium seat alone carries little weight")
     power_office: float = param(1.0, 0.2, 3.0, "standing per office weight", _T + ", " + _TO + ": offices ranked FS > Premier > security > defence")

@@ -35,6 +35,7 @@ threshold for joining a riot).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -64,6 +65,8 @@ _ZEM = "Zemskov 1991, Sotsiologicheskie issledovaniya 6-7 (admissions and releas
 
 class Params(ParamGroup):
     """The penal system and fear."""
+
+    RUN_AXIS: ClassVar[bool] = False  # scalar parameters only (see ParamGroup)
 
     gulag_1953: float = param(2.47, 2.2, 2.7, "million", _GRZ)
     special_settlers_1953: float = param(2.7, 2.0, 3.0, "million", "history series special_settlers_mn (Dobson 2016 review)")

@@ -36,6 +36,7 @@ large crowds, the army (casualties, local fear), and may concede (supplies: reli
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import ClassVar
 
 import numpy as np
 
@@ -65,6 +66,8 @@ _TH = "assumption: logistic thresholds (Granovetter 1978); scale chosen so riots
 
 class Params(ParamGroup):
     """Living standards, grievance and unrest."""
+
+    RUN_AXIS: ClassVar[bool] = False  # scalar parameters only (see ParamGroup)
 
     wage_1953: float = param(68.4, 60.0, 75.0, "new roubles/month", "history series average_monthly_wage_rub (684 old roubles in 1953)")
     wage_elasticity: float = param(0.9, 0.3, 1.5, "1", "Kirsch 1972, Soviet Wages: the wage fund planned to grow a little slower than labour productivity")

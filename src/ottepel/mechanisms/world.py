@@ -32,6 +32,7 @@ and the bloc's uprisings and interventions); the politics mechanism reads it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 
@@ -69,6 +70,8 @@ _FU = "Fursenko & Naftali 1997, One Hell of a Gamble"
 
 class Params(ParamGroup):
     """China, the United States, space and gambles."""
+
+    RUN_AXIS: ClassVar[bool] = False  # scalar parameters only (see ParamGroup)
 
     china_1953: float = param(0.9, 0.6, 1.0, "1", _LU + ": the alliance at its height after the 1950 treaty")
     destal_erosion: float = param(0.05, 0.0, 0.3, "1/yr per unit destalinisation", _LU + ": Mao's objections to the denunciation of Stalin; assumption for the size")
