@@ -33,6 +33,9 @@ COMMAND_MODULES: list[str] = [
     "ottepel.cli_calibrate",  # calibrate, sensitivity, validate
 ]
 
+# Largest number of runs loaded into memory for the tables and the report.
+SUMMARY_RUNS = 5_000
+
 TABLE_VARS = [
     "grain_harvest_mt", "grain_procurement_mt", "virgin_lands_sown_mha", "maize_sown_mha",
     "meat_production_mt", "milk_production_mt", "housing_completed_mn_m2", "population_mn",
@@ -146,12 +149,16 @@ def run(
         with progress_bar(runs, "simulating") as bar, warnings.catch_warnings():
             warnings.showwarning = _show_warning
             task = bar.add_task("runs", total=runs)
-            result = simulate(sc, runs=runs, seed=seed, chunk_size=chunk_size, store=out,
+            handle = simulate(sc, runs=runs, seed=seed, chunk_size=chunk_size, store=out,
                               progress=lambda k: bar.advance(task, k), debug=debug,
-                              cluster=cluster)
+                              cluster=cluster, return_result=False)
+        # Summaries of very large ensembles use their first SUMMARY_RUNS runs, so memory
+        # stays bounded; every run stays in the store for queries.
+        result = handle.result(min(runs, SUMMARY_RUNS))
     except (StoreError, ValueError, OSError) as exc:
         fail(str(exc), 1)
-    console.print(f"[bold]{result.scenario}[/]: {runs} runs, seed {seed}")
+    sample = "" if runs <= SUMMARY_RUNS else f" (tables and report: runs 0-{SUMMARY_RUNS - 1})"
+    console.print(f"[bold]{result.scenario}[/]: {runs} runs, seed {seed}{sample}")
     for table in history_tables(result, table_vars):
         console.print(table)
     from .results import grain_fit

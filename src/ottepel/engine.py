@@ -8,6 +8,7 @@ index, so run k is bit-identical whatever the chunk it ran in.
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,6 +93,34 @@ def regional_catalog() -> dict[str, tuple[str, str]]:
     return out
 
 
+_ALLOCATOR_TUNED = False
+
+
+def keep_freed_memory() -> bool:
+    """Ask glibc to keep freed heap memory for reuse instead of returning it at once.
+
+    The monthly step makes and drops many arrays of (runs, regions) temporaries. By
+    default glibc gives large freed blocks back to the kernel and the next month faults
+    the pages in again; on virtual machines a page fault costs microseconds, which
+    made up to a fifth of a step (``benchmarks/bench.py`` shows it). This raises the
+    mmap threshold to 32 MB and the trim threshold to 256 MB for the process (idempotent;
+    a no-op off glibc or when ``OTTEPEL_KEEP_ALLOCATOR`` is set). Returns True if set.
+    """
+    global _ALLOCATOR_TUNED
+    if _ALLOCATOR_TUNED or os.environ.get("OTTEPEL_KEEP_ALLOCATOR"):
+        return _ALLOCATOR_TUNED
+    _ALLOCATOR_TUNED = True
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        m_trim_threshold, m_mmap_threshold = -1, -3
+        ok = libc.mallopt(m_mmap_threshold, 32 << 20) and libc.mallopt(m_trim_threshold, 256 << 20)
+        return bool(ok)
+    except (OSError, AttributeError):
+        return False
+
+
 def run_chunk(scenario: Scenario, run_ids: np.ndarray, seed: int,
               params: RuntimeParams | None = None, debug: bool = False,
               on_month: Callable[[int], None] | None = None) -> ChunkOutput:
@@ -105,6 +134,7 @@ def run_chunk(scenario: Scenario, run_ids: np.ndarray, seed: int,
         debug: validate the state after every month.
         on_month: callback after each month (progress bars).
     """
+    keep_freed_memory()
     run_ids = np.asarray(run_ids, dtype=np.int64)
     params = params if params is not None else scenario.params
     state = initial_state(scenario, run_ids, seed, params)
@@ -113,7 +143,8 @@ def run_chunk(scenario: Scenario, run_ids: np.ndarray, seed: int,
     cat = national_catalog()
     rcat = regional_catalog()
     n, nm = len(run_ids), len(months)
-    nat = {k: np.full((n, nm), np.nan) for k in cat}
+    # Month-major while recording (a month's values are contiguous), (runs, months) after.
+    nat = {k: np.full((nm, n), np.nan) for k in cat}
     decembers = [m for m in range(nm) if _clock(months, m).month_of_year == 12]
     reg = {k: np.zeros((n, len(decembers), state.context.regions.n), np.float32) for k in rcat}
     events: list[tuple] = []
@@ -133,7 +164,7 @@ def run_chunk(scenario: Scenario, run_ids: np.ndarray, seed: int,
             on_month(m)
     ev = _events_frame(events, run_ids, months) if events else pd.DataFrame(
         {c: pd.Series(dtype=t) for c, t in zip(EVENT_COLUMNS, ["int64", "datetime64[s]", "object", "object", "float64", "object"], strict=True)})
-    return ChunkOutput(run_ids, nat, reg, ev)
+    return ChunkOutput(run_ids, {k: np.ascontiguousarray(v.T) for k, v in nat.items()}, reg, ev)
 
 
 def _events_frame(events: list[tuple], run_ids: np.ndarray, months: np.ndarray) -> pd.DataFrame:
@@ -153,15 +184,20 @@ def _events_frame(events: list[tuple], run_ids: np.ndarray, months: np.ndarray) 
     })
 
 
+def _has_monthly(mech, cat: dict) -> bool:
+    return any(cat[k][1] == "monthly" for k in getattr(mech, "NATIONAL", {}))
+
+
 def _record(state: State, m: int, clock: Clock, nat: dict, cat: dict) -> None:
-    for mech in mechanisms.ORDER:
-        if not hasattr(mech, "national"):
-            continue
-        with np.errstate(divide="ignore", invalid="ignore"):
-            vals = mech.national(state)
-        for k, v in vals.items():
-            if cat[k][1] == "monthly" or clock.month_of_year == 12:
-                nat[k][:, m] = v
+    december = clock.month_of_year == 12
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for mech in mechanisms.ORDER:
+            # Outside December only monthly variables are kept: skip mechanisms with none.
+            if not hasattr(mech, "national") or not (december or _has_monthly(mech, cat)):
+                continue
+            for k, v in mech.national(state).items():
+                if december or cat[k][1] == "monthly":
+                    nat[k][m] = v
 
 
 def _record_regional(state: State, i: int, reg: dict) -> None:
@@ -180,7 +216,7 @@ def chunk_bounds(runs: int, chunk_size: int, start: int = 0) -> Iterator[tuple[i
 def simulate(scenario: str | Path | Scenario = "khrushchev-1953", runs: int = 100, seed: int = 0,
              chunk_size: int = 1000, params: RuntimeParams | None = None,
              store: str | Path | None = None, progress: Callable[[int], None] | None = None,
-             debug: bool = False, cluster: str | None = None):
+             debug: bool = False, cluster: str | None = None, return_result: bool = True):
     """Run an ensemble and return a :class:`ottepel.results.Result`.
 
     Args:
@@ -195,6 +231,10 @@ def simulate(scenario: str | Path | Scenario = "khrushchev-1953", runs: int = 10
         debug: validate the state after every month.
         cluster: ``"local"`` for a Dask LocalCluster or ``"tcp://host:port"`` for a scheduler
             (requires ``store``; results are bit-identical to a single process).
+        return_result: with a store, False returns a :class:`ottepel.store.StoredEnsemble`
+            handle instead of loading every run: memory then stays bounded by the chunk
+            (load parts with ``handle.result(runs=..., variables=...)`` or query with
+            ``handle.sql(...)``).
     """
     from .results import Result
 
@@ -205,13 +245,16 @@ def simulate(scenario: str | Path | Scenario = "khrushchev-1953", runs: int = 10
         raise ValueError("chunk_size must be at least 1")
     if cluster is not None and store is None:
         raise ValueError("cluster runs write to a store: give store=<directory>")
+    if not return_result and store is None:
+        raise ValueError("return_result=False streams to a store: give store=<directory>")
     if store is not None:
         from .store import Store
 
         st = Store(store)
         key = st.run_ensemble(sc, runs, seed, chunk_size, params=params, progress=progress,
                               debug=debug, cluster=cluster)
-        return st.result(sc.name, seed, runs, key=key)
+        handle = st.ensemble(key)
+        return handle.result(runs) if return_result else handle
     chunks = []
     for a, b in chunk_bounds(runs, chunk_size):
         p = params.subset(np.arange(a, b)) if params is not None else None

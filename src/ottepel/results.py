@@ -96,6 +96,7 @@ class Result:
         for k in reg.data_vars:
             reg[k].attrs.update(units=rcat[k][0], description=rcat[k][1])
         events = pd.concat([c.events for c in chunks], ignore_index=True)
+        events["month"] = events["month"].astype("datetime64[ns]")
         events = events.sort_values(["run", "month", "kind"], kind="stable").reset_index(drop=True)
         return cls(scenario.name, seed, nat, reg, events)
 

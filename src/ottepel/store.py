@@ -17,6 +17,13 @@ silently skipped. Reading an ensemble checks the checksums too and refuses a dam
 incomplete one (:class:`StoreError`). A damaged catalogue file gives a StoreError that
 says what to do. Temporary files left by a crash are never read and are swept on the next
 run of the same ensemble, which holds a lock file (``<ensemble>/.lock``) while it writes.
+
+Streaming: chunks are written by one writer thread, one chunk behind the simulation (on
+a Dask LocalCluster the workers write their own chunk files and the client only
+catalogues them), so memory is bounded by the chunk. Region keys are dictionary-encoded.
+Readers load only what is asked (runs, variables) file by file, placing each value at
+its (run, month, region); :class:`StoredEnsemble` is a handle that loads nothing until
+asked, and :meth:`Store.sql` queries the Parquet files in place with DuckDB.
 """
 
 from __future__ import annotations
@@ -26,8 +33,10 @@ import json
 import os
 import tempfile
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -86,7 +95,8 @@ def _atomic_write_table(table: pa.Table, path: Path) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".parquet", dir=path.parent)
     os.close(fd)
     try:
-        pq.write_table(table, tmp, compression="zstd")
+        keys = [c for c in ("run", "month", "region", "kind", "actors") if c in table.column_names]
+        pq.write_table(table, tmp, compression="zstd", compression_level=1, use_dictionary=keys)
         with open(tmp, "rb") as f:
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -137,24 +147,27 @@ def _sweep_temporary(folder: Path) -> None:
 
 
 def chunk_tables(chunk: ChunkOutput, scenario: Scenario) -> dict[str, pa.Table]:
-    """Long tables of a chunk's outputs, keyed by (run, month[, region])."""
+    """Long tables of a chunk's outputs, keyed by (run, month[, region]).
+
+    Rows are run-major, then month, then region in the packaged order; ``region`` is a
+    dictionary-encoded string column (built from integer codes, no Python strings).
+    """
+    from .data import load_regions
+
     n, nm = len(chunk.run_ids), len(scenario.months)
     months = to_month64(scenario.months)
     nat = {"run": np.repeat(chunk.run_ids, nm), "month": np.tile(months, n)}
     nat.update({k: v.reshape(-1) for k, v in chunk.national.items()})
     decs = to_month64(scenario.months[(scenario.months.astype(int) % 12) == 11])
-    from .data import load_regions
-
     codes = load_regions().code
     ny, nr = len(decs), len(codes)
-    reg = {
-        "run": np.repeat(chunk.run_ids, ny * nr),
-        "month": np.tile(np.repeat(decs, nr), n),
-        "region": np.tile(codes, n * ny),
-    }
+    region = pa.DictionaryArray.from_arrays(
+        pa.array(np.tile(np.arange(nr, dtype=np.int16), n * ny)), pa.array(codes.tolist()))
+    reg = {"run": np.repeat(chunk.run_ids, ny * nr), "month": np.tile(np.repeat(decs, nr), n),
+           "region": region}
     reg.update({k: v.reshape(-1) for k, v in chunk.regional.items()})
     ev = chunk.events.copy()
-    ev["month"] = pd.to_datetime(ev["month"])
+    ev["month"] = pd.to_datetime(ev["month"]).astype("datetime64[ns]")
     for c in ("actors", "causes", "kind"):
         ev[c] = ev[c].astype(str)
     return {
@@ -162,6 +175,26 @@ def chunk_tables(chunk: ChunkOutput, scenario: Scenario) -> dict[str, pa.Table]:
         "regional": pa.table(reg),
         "events": pa.Table.from_pandas(ev, preserve_index=False),
     }
+
+
+def write_chunk_files(root: Path, key: str, scenario: Scenario, seed: int,
+                      chunk: ChunkOutput) -> list[tuple]:
+    """Write a chunk's three Parquet files atomically; return their catalogue rows.
+
+    Touches only files (never the catalogue), so Dask workers on the same filesystem
+    can call it and send the client a few rows instead of the chunk's arrays.
+    """
+    root = Path(root)
+    folder = root / key
+    folder.mkdir(parents=True, exist_ok=True)
+    a, b = int(chunk.run_ids[0]), int(chunk.run_ids[-1]) + 1
+    rows = []
+    for kind, table in chunk_tables(chunk, scenario).items():
+        path = folder / f"{kind}_{a:08d}_{b:08d}.parquet"
+        _atomic_write_table(table, path)
+        rows.append((key, scenario.name, seed, a, b, kind, str(path.relative_to(root)),
+                     _sha256(path), table.num_rows))
+    return rows
 
 
 class Store:
@@ -208,15 +241,11 @@ class Store:
     # -- writing -----------------------------------------------------------------
     def write_chunk(self, key: str, scenario: Scenario, seed: int, chunk: ChunkOutput) -> None:
         """Write one chunk's three files atomically, then catalogue them."""
-        folder = self.root / key
-        folder.mkdir(exist_ok=True)
-        a, b = int(chunk.run_ids[0]), int(chunk.run_ids[-1]) + 1
-        rows = []
-        for kind, table in chunk_tables(chunk, scenario).items():
-            path = folder / f"{kind}_{a:08d}_{b:08d}.parquet"
-            _atomic_write_table(table, path)
-            rows.append((key, scenario.name, seed, a, b, kind, str(path.relative_to(self.root)),
-                         _sha256(path), table.num_rows))
+        self.catalogue(write_chunk_files(self.root, key, scenario, seed, chunk))
+
+    def catalogue(self, rows: list[tuple]) -> None:
+        """Record a chunk's files (rows from :func:`write_chunk_files`) in one transaction."""
+        key, a, b = rows[0][0], rows[0][3], rows[0][4]
         with self._con() as con:
             con.execute("BEGIN TRANSACTION")
             con.execute("DELETE FROM chunks WHERE ensemble = ? AND run_start = ? AND run_stop = ?",
@@ -250,7 +279,10 @@ class Store:
             forget: drop damaged chunks from the catalogue (so they are re-run); readers
                 pass False and leave the catalogue as it is.
         """
-        df = self.chunks(key)
+        return self._verify_rows(key, self.chunks(key), forget)
+
+    def _verify_rows(self, key: str, df: pd.DataFrame,
+                     forget: bool) -> tuple[list[tuple[int, int]], list[str]]:
         good, problems = [], []
         for (a, b), grp in df.groupby(["run_start", "run_stop"]):
             found = self._chunk_problems(int(a), int(b), grp)
@@ -320,99 +352,294 @@ class Store:
         done = runs - sum(b - a for a, b in todo)
         if progress and done:
             progress(done)
+        if cluster == "local":
+            # Workers share this filesystem: they write the files, the client catalogues.
+            from .cluster import run_chunks_dask
+
+            for rows in run_chunks_dask(scenario, todo, seed, params, cluster, debug=debug,
+                                        write_to=(self.root, key)):
+                self.catalogue(rows)
+                if progress:
+                    progress(rows[0][4] - rows[0][3])
+            return
         if cluster:
             from .cluster import run_chunks_dask
 
-            for chunk in run_chunks_dask(scenario, todo, seed, params, cluster):
-                self.write_chunk(key, scenario, seed, chunk)
-                if progress:
-                    progress(len(chunk.run_ids))
-            return
-        for a, b in todo:
-            p = params.subset(np.arange(a, b)) if params is not None else None
-            chunk = run_chunk(scenario, np.arange(a, b), seed, p, debug)
-            self.write_chunk(key, scenario, seed, chunk)
-            if progress:
-                progress(b - a)
+            chunks = run_chunks_dask(scenario, todo, seed, params, cluster, debug=debug)
+        else:
+            chunks = _local_chunks(scenario, todo, seed, params, debug)
+        self._write_stream(key, scenario, seed, chunks, progress)
 
-    def result(self, scenario_name: str, seed: int, runs: int, key: str | None = None) -> Result:
-        """Load an ensemble (runs 0..runs-1) from its chunk files into a Result."""
-        if key is None:
-            with self._con() as con:
-                hits = con.execute("SELECT ensemble FROM ensembles WHERE scenario = ? AND seed = ?",
-                                   [scenario_name, seed]).fetchall()
-            if not hits:
-                raise StoreError(f"{self.root}: no ensemble of {scenario_name!r} with seed {seed}")
-            key = hits[-1][0]
-        files = self.whole_files(key, runs)
-        return load_result(files, scenario_name, seed, runs)
+    def _write_stream(self, key: str, scenario: Scenario, seed: int,
+                      chunks: Iterator[ChunkOutput],
+                      progress: Callable[[int], None] | None) -> None:
+        """Write chunks one behind the simulation, on one writer thread.
 
-    def whole_files(self, key: str, runs: int) -> dict[str, list[str]]:
-        """Chunk files holding runs 0..runs-1 exactly once, checked against their checksums.
+        Parquet encoding and I/O overlap the next chunk's months; at most two chunks are
+        held in memory. A failed write stops the ensemble (the exception is re-raised).
+        """
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ottepel-writer") as pool:
+            pending = None
+            for chunk in chunks:
+                if pending is not None:
+                    _finish(pending, progress)
+                fut = pool.submit(self.write_chunk, key, scenario, seed, chunk)
+                pending = (fut, len(chunk.run_ids))
+                del chunk
+            if pending is not None:
+                _finish(pending, progress)
+
+    def ensemble_key(self, scenario_name: str, seed: int) -> str:
+        """The key of the latest ensemble of a scenario and seed in this store."""
+        with self._con() as con:
+            hits = con.execute("SELECT ensemble FROM ensembles WHERE scenario = ? AND seed = ?",
+                               [scenario_name, seed]).fetchall()
+        if not hits:
+            raise StoreError(f"{self.root}: no ensemble of {scenario_name!r} with seed {seed}")
+        return hits[-1][0]
+
+    def ensemble(self, key: str) -> StoredEnsemble:
+        """A handle on a stored ensemble (nothing is loaded)."""
+        with self._con() as con:
+            row = con.execute("SELECT scenario, seed, runs FROM ensembles WHERE ensemble = ?",
+                              [key]).fetchone()
+        if row is None:
+            raise StoreError(f"{self.root}: no ensemble {key!r}")
+        return StoredEnsemble(self, key, row[0], int(row[1]), int(row[2]))
+
+    def result(self, scenario_name: str, seed: int, runs: int | Sequence[int] | None = None,
+               key: str | None = None, variables: Sequence[str] | None = None) -> Result:
+        """Load (part of) an ensemble from its chunk files into a Result.
+
+        Args:
+            scenario_name: scenario name (used to find the ensemble when ``key`` is None).
+            seed: ensemble seed.
+            runs: an int n for runs 0..n-1, a sequence of run indices, or None for all the
+                ensemble's runs. Only the chunk files holding them are read (and checked).
+            key: the ensemble key (default: the latest ensemble of scenario and seed).
+            variables: national and regional variables to load (default: all).
+
+        Raises:
+            StoreError: if a requested run is not in exactly one whole chunk, or a chunk
+                holding one is damaged (the message says how to repair it).
+        """
+        key = key or self.ensemble_key(scenario_name, seed)
+        if runs is None:
+            runs = self.ensemble(key).runs
+        wanted = _as_runs(runs)
+        files = self.whole_files(key, wanted)
+        return load_result(files, scenario_name, seed, wanted, variables)
+
+    def whole_files(self, key: str, runs: int | Sequence[int]) -> dict[str, list[str]]:
+        """Chunk files holding the given runs exactly once, checked against their checksums.
+
+        Args:
+            key: the ensemble.
+            runs: an int n for runs 0..n-1, or run indices. Only chunks holding one of
+                them are checked, so loading a few runs of a large ensemble is cheap.
 
         Raises:
             StoreError: if a chunk is damaged or missing (run the ensemble again to repair).
         """
-        good, problems = self.verify(key, forget=False)
-        covered = np.zeros(runs, dtype=int)
+        wanted = _as_runs(runs)
+        df = self.chunks(key)
+        df = df[_overlapping(df, wanted)]
+        good, problems = self._verify_rows(key, df, forget=False)
+        covered = np.zeros(len(wanted), dtype=int)
         for a, b in good:
-            covered[a:min(b, runs)] += 1
-        gaps = np.flatnonzero(covered != 1)
+            covered += (wanted >= a) & (wanted < b)
+        gaps = wanted[covered != 1]
         if problems or len(gaps):
             detail = "; ".join(problems[:3]) or (
                 f"runs {gaps[0]}..{gaps[-1]} are not in exactly one whole chunk")
             raise StoreError(f"{self.root}: ensemble {key} is incomplete or damaged ({detail}); "
                              "run the same scenario and seed again to recompute the missing runs")
-        df = self.chunks(key)
-        keep = [(a, b) for a, b in good if a < runs]
+        keep = set(good)
         sel = df[[(a, b) in keep for a, b in zip(df["run_start"], df["run_stop"], strict=True)]]
         return {k: [str(self.root / f) for f in sel[sel["kind"] == k]["file"]] for k in KINDS}
 
+    def sql(self, key: str, query: str) -> pd.DataFrame:
+        """Run a DuckDB query over an ensemble's views ``national``, ``regional``, ``events``.
 
-def load_result(files: dict[str, list[str]], scenario_name: str, seed: int, runs: int) -> Result:
-    """Assemble a Result from chunk files with DuckDB (runs < ``runs`` only)."""
+        Summaries of large ensembles (quantiles by year, event counts) run here without
+        loading the ensemble into memory. The views cover the catalogued chunks as they are.
+        """
+        df = self.chunks(key)
+        con = duckdb.connect()
+        try:
+            for kind in KINDS:
+                files = [str(self.root / f) for f in df[df["kind"] == kind]["file"]]
+                if not files:
+                    raise StoreError(f"{self.root}: ensemble {key} has no {kind} chunks")
+                con.execute(f"CREATE VIEW {kind} AS SELECT * FROM read_parquet({files!r})")
+            return con.execute(query).df()
+        finally:
+            con.close()
+
+
+@dataclass(frozen=True)
+class StoredEnsemble:
+    """An ensemble in a store, loaded only on request (what ``simulate`` returns with
+    ``return_result=False``).
+
+    Attributes:
+        store: the Store.
+        key: the ensemble key.
+        scenario: scenario name.
+        seed: ensemble seed.
+        runs: number of runs registered.
+    """
+
+    store: Store
+    key: str
+    scenario: str
+    seed: int
+    runs: int
+
+    def result(self, runs: int | Sequence[int] | None = None,
+               variables: Sequence[str] | None = None) -> Result:
+        """Load the given runs (default all) and variables (default all) as a Result."""
+        return self.store.result(self.scenario, self.seed, runs, key=self.key,
+                                 variables=variables)
+
+    def sql(self, query: str) -> pd.DataFrame:
+        """A DuckDB query over the views ``national``, ``regional`` and ``events``."""
+        return self.store.sql(self.key, query)
+
+
+def _local_chunks(scenario: Scenario, todo: list[tuple[int, int]], seed: int,
+                  params: RuntimeParams | None, debug: bool) -> Iterator[ChunkOutput]:
+    for a, b in todo:
+        p = params.subset(np.arange(a, b)) if params is not None else None
+        yield run_chunk(scenario, np.arange(a, b), seed, p, debug)
+
+
+def _finish(pending: tuple[Future, int], progress: Callable[[int], None] | None) -> None:
+    fut, n = pending
+    fut.result()
+    if progress:
+        progress(n)
+
+
+def _as_runs(runs: int | Sequence[int]) -> np.ndarray:
+    """Sorted unique run indices from an int n (runs 0..n-1) or a sequence."""
+    return np.arange(runs) if np.isscalar(runs) else np.unique(np.asarray(runs, np.int64))
+
+
+def _overlapping(df: pd.DataFrame, wanted: np.ndarray) -> np.ndarray:
+    """Rows of a chunk table whose run range holds at least one wanted run."""
+    lo, hi = df["run_start"].to_numpy(), df["run_stop"].to_numpy()
+    if not len(wanted):
+        return np.zeros(len(df), dtype=bool)
+    first = np.searchsorted(wanted, lo)
+    return (first < len(wanted)) & (wanted[np.minimum(first, len(wanted) - 1)] < hi)
+
+
+def _read_file(path: str, columns: list[str] | None, wanted: np.ndarray) -> pa.Table:
+    """Rows of the wanted runs from one chunk file (only the asked columns)."""
+    try:
+        t = pq.read_table(path, columns=columns)
+    except (OSError, pa.ArrowException) as exc:
+        raise StoreError(f"{path}: cannot read chunk file ({exc}); run the ensemble again "
+                         "to re-run damaged chunks") from None
+    keep = np.isin(t.column("run").to_numpy(), wanted)
+    return t if keep.all() else t.filter(pa.array(keep))
+
+
+def _region_positions(col: pa.ChunkedArray, codes: np.ndarray) -> np.ndarray:
+    """Positions in the packaged region order of a (dictionary or string) region column."""
+    lookup = {c: i for i, c in enumerate(codes.tolist())}
+    out = []
+    for chunk in col.chunks:
+        if pa.types.is_dictionary(chunk.type):
+            table = np.array([lookup[c] for c in chunk.dictionary.to_pylist()], dtype=np.int64)
+            out.append(table[chunk.indices.to_numpy()])
+        else:
+            out.append(np.array([lookup[c] for c in chunk.to_pylist()], dtype=np.int64))
+    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
+
+
+def _months_of(path: str) -> np.ndarray:
+    t = pq.read_table(path, columns=["month"])
+    return np.unique(t.column("month").to_numpy()).astype("datetime64[ns]")
+
+
+def _fill(files: list[str], columns: list[str] | None, wanted: np.ndarray, months: np.ndarray,
+          n_regions: int | None, codes: np.ndarray | None) -> dict[str, np.ndarray]:
+    """Read chunk files one by one, placing each value at its (run, month[, region]).
+
+    Memory: the output arrays plus one chunk file, whatever the number of files.
+    """
+    keys = ("run", "month", "region")
+    out: dict[str, np.ndarray] = {}
+    for path in files:
+        t = _read_file(path, columns, wanted)
+        if not t.num_rows:
+            continue
+        idx = [np.searchsorted(wanted, t.column("run").to_numpy()),
+               np.searchsorted(months, t.column("month").to_numpy().astype("datetime64[ns]"))]
+        if n_regions is not None:
+            idx.append(_region_positions(t.column("region"), codes))
+        for k in t.column_names:
+            if k in keys:
+                continue
+            col = t.column(k).to_numpy()
+            if k not in out:
+                shape = (len(wanted), len(months)) + ((n_regions,) if n_regions else ())
+                out[k] = np.full(shape, np.nan, dtype=col.dtype)
+            out[k][tuple(idx)] = col
+    return out
+
+
+def load_result(files: dict[str, list[str]], scenario_name: str, seed: int,
+                runs: int | np.ndarray, variables: Sequence[str] | None = None) -> Result:
+    """Assemble a Result from chunk files: the rows of ``runs``, placed by key.
+
+    Each value is put at its (run, month[, region]) position, whatever the row order of
+    the files; regions follow the packaged order (the order of ``Result.from_chunks``).
+    Files are read one at a time, so memory is the Result plus one chunk.
+
+    Args:
+        files: kind -> chunk file paths (all must hold only whole runs).
+        scenario_name, seed: recorded on the Result.
+        runs: an int n (runs 0..n-1) or the run indices to load (all must be present).
+        variables: national/regional variable names to load (default all).
+    """
     import xarray as xr
 
-    con = duckdb.connect()
-    nat = con.execute(
-        "SELECT * FROM read_parquet(?) WHERE run < ? ORDER BY run, month", [files["national"], runs]
-    ).df()
-    reg = con.execute("SELECT * FROM read_parquet(?) WHERE run < ?",
-                      [files["regional"], runs]).df()
-    ev = con.execute(
-        "SELECT * FROM read_parquet(?) WHERE run < ? ORDER BY run, month, kind",
-        [files["events"], runs]).df()
     from .data import load_regions
     from .engine import national_catalog, regional_catalog
 
-    run_ids = np.sort(nat["run"].unique())
-    months = np.sort(nat["month"].unique()).astype("datetime64[ns]")
-    shape = (len(run_ids), len(months))
-    cat = national_catalog()
-    ds = xr.Dataset(
-        {k: (("run", "month"), nat[k].to_numpy().reshape(shape)) for k in nat.columns
-         if k not in ("run", "month")},
-        coords={"run": run_ids, "month": months}, attrs={"scenario": scenario_name, "seed": seed},
-    )
-    for k in ds.data_vars:
-        if k in cat:
-            ds[k].attrs.update(units=cat[k][0], cadence=cat[k][1], description=cat[k][2])
+    wanted = np.arange(runs) if np.isscalar(runs) else np.unique(np.asarray(runs, np.int64))
+    cat, rcat = national_catalog(), regional_catalog()
+    nvars = None if variables is None else ["run", "month", *[v for v in variables if v in cat]]
+    rvars = None if variables is None else ["run", "month", "region",
+                                            *[v for v in variables if v in rcat]]
+    months = _months_of(files["national"][0])
+    data = _fill(files["national"], nvars, wanted, months, None, None)
+    ds = xr.Dataset({k: (("run", "month"), v, _attrs(cat.get(k))) for k, v in data.items()},
+                    coords={"run": wanted, "month": months},
+                    attrs={"scenario": scenario_name, "seed": seed})
     regions = load_regions()
-    order = {c: i for i, c in enumerate(regions.code)}  # the packaged region order
-    reg = reg.assign(_ri=reg["region"].map(order)).sort_values(["run", "month", "_ri"])
-    reg = reg.drop(columns="_ri")
-    rmonths = np.sort(reg["month"].unique()).astype("datetime64[ns]")
-    rshape = (len(run_ids), len(rmonths), regions.n)
-    rcat = regional_catalog()
+    rmonths = _months_of(files["regional"][0])
+    rdata = _fill(files["regional"], rvars, wanted, rmonths, regions.n, regions.code)
     rds = xr.Dataset(
-        {k: (("run", "month", "region"), reg[k].to_numpy().reshape(rshape))
-         for k in reg.columns if k not in ("run", "month", "region")},
-        coords={"run": run_ids, "month": rmonths, "region": regions.code,
+        {k: (("run", "month", "region"), v, _rattrs(rcat.get(k))) for k, v in rdata.items()},
+        coords={"run": wanted, "month": rmonths, "region": regions.code,
                 "republic": ("region", regions.republic), "lat": ("region", regions.lat),
                 "lon": ("region", regions.lon), "region_name": ("region", regions.name)},
     )
-    for k in rds.data_vars:
-        if k in rcat:
-            rds[k].attrs.update(units=rcat[k][0], description=rcat[k][1])
+    ev = pd.concat([_read_file(f, None, wanted).to_pandas() for f in files["events"]],
+                   ignore_index=True)
     ev["month"] = ev["month"].astype("datetime64[ns]")
-    return Result(scenario_name, seed, ds, rds, ev.reset_index(drop=True))
+    ev = ev.sort_values(["run", "month", "kind"], kind="stable").reset_index(drop=True)
+    return Result(scenario_name, seed, ds, rds, ev)
+
+
+def _attrs(entry: tuple[str, str, str] | None) -> dict:
+    return {} if entry is None else {"units": entry[0], "cadence": entry[1],
+                                     "description": entry[2]}
+
+
+def _rattrs(entry: tuple[str, str] | None) -> dict:
+    return {} if entry is None else {"units": entry[0], "description": entry[1]}

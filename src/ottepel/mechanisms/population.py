@@ -94,14 +94,22 @@ def step(state: State, decisions, params, rng) -> State:
     d = p.death_rate_1953 * np.exp(-p.death_rate_decline * (t - 1953.0))
     housing_ratio = state.housing.completion_rate / state.housing.completion_rate_1953
     m = p.migration_rate * np.maximum(housing_ratio, 0.1)[:, None] ** p.migration_housing_elasticity
-    to_town = m * pop.rural / 12.0
-    urban = pop.urban * (1 + (b_u - d) / 12.0) + to_town
-    rural = pop.rural * (1 + (b_r - d) / 12.0) - to_town
+    # In place on fresh arrays, operation for operation as the equations (same bits).
+    to_town = m * pop.rural
+    to_town /= 12.0
+    urban = pop.urban * (1 + (b_u - d) / 12.0)
+    urban += to_town
+    rural = pop.rural * (1 + (b_r - d) / 12.0)
+    rural -= to_town
     ploughed = state.agriculture.ploughed_this_year  # (runs, regions) mha this crop year
-    settlers = p.settlers_per_mha * ploughed / 12.0
+    settlers = p.settlers_per_mha * ploughed
+    settlers /= 12.0
     total_settlers = settlers.sum(1, keepdims=True)
     donors = rural / rural.sum(1, keepdims=True)
-    rural = np.maximum(rural + settlers - total_settlers * donors, 0.0)
+    donors *= total_settlers
+    settlers += rural
+    settlers -= donors
+    rural = np.maximum(settlers, 0.0, out=settlers)
     return state.with_domain(NAME, PopulationState(urban, rural, pop.south))
 
 

@@ -18,6 +18,7 @@ year is drawn as an unknown year. The zone sensitivities are those of the weathe
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -76,9 +77,18 @@ class WeatherState:
     raw: np.ndarray = field(metadata={"signed": True})
 
 
+@lru_cache(maxsize=1)
+def _table() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The packaged index, parsed once per process (read-only arrays)."""
+    arrays = weather_table()
+    for a in arrays:
+        a.flags.writeable = False
+    return arrays
+
+
 def _draw(year: int, n_runs: int, regions, params, rng, mode: str) -> WeatherState:
     p = params.weather
-    years, table, known = weather_table()
+    years, table, known = _table()
     n_macro = table.shape[1]
     z = rng.normal(year, "weather.macro", (n_macro,))
     if mode == "historical" and years[0] <= year <= years[-1]:
