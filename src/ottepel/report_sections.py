@@ -21,7 +21,29 @@ def political_record(result) -> tuple[str, str] | None:
     text = ("<p>Share of runs in which each branch of the political record happened, with a 95% "
             "Wilson interval. Politics runs free: the historical outcome should be the most "
             "likely, and none certain.</p>")
+    extended = _fall_window(result)
+    if extended is not None:
+        df = pd.concat([df, extended], ignore_index=True)
+        text += ("<p>The historical scenario ends in December 1964, which cuts the 1963-1966 "
+                 "window of the last pattern; the last row repeats it on "
+                 "<code>khrushchev-1953-to-1966</code> (the same decisions to 1964, the same "
+                 "seeds, so the same runs up to then, continued to 1966 with no new decisions).</p>")
     return "The political record as patterns", text + _table_html(df)
+
+
+def _fall_window(result) -> pd.DataFrame | None:
+    """The 1963-1966 removal pattern on the extended scenario, for runs of the default one."""
+    last = pd.Timestamp(result.national["month"].values[-1])
+    if result.scenario != "khrushchev-1953" or last.year >= 1966:
+        return None
+    from .engine import simulate
+    from .validation.politics_patterns import political_patterns
+
+    ext = simulate("khrushchev-1953-to-1966", runs=result.national.sizes["run"], seed=result.seed)
+    rows = political_patterns(ext).reset_index(drop=True)
+    row = rows[rows["pattern"].str.contains("removed by the CC")].copy()
+    row["pattern"] = row["pattern"] + " [khrushchev-1953-to-1966]"
+    return row
 
 
 def two_sets_of_books(result) -> tuple[str, str] | None:
