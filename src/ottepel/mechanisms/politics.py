@@ -344,21 +344,27 @@ _POLICY_CACHE: dict = {}
 
 def _policy_moves(decisions) -> dict[int, list[tuple[int, int, str, float]]]:
     """Month -> [(sponsor leader id, sponsor column, axis, signed size)] of enemy-making decisions."""
+    # Keyed by id but holding the object too: a freed Decisions' id can be reused by a new
+    # one, so a hit counts only if it is the very same object.
     key = id(decisions)
-    if key not in _POLICY_CACHE:
-        lt = load_leaders()
-        ids = lt.ids_of(list(decisions.sponsors))
-        out: dict[int, list] = {}
-        for d in decisions.schedule:
-            if d.lever not in POLICY_AXES or d.sponsor not in ids:
-                continue
-            axis, sign, unit = POLICY_AXES[d.lever]
-            _, base = decisions.sponsor_tables[d.lever]
-            delta = float(np.sum(decisions.values[d.lever][d.month] - base[d.month]))
-            out.setdefault(d.month, []).append(
-                (ids[d.sponsor], decisions.sponsors.index(d.sponsor), axis, sign * delta / unit))
-        _POLICY_CACHE[key] = out
-    return _POLICY_CACHE[key]
+    hit = _POLICY_CACHE.get(key)
+    if hit is not None and hit[0] is decisions:
+        return hit[1]
+    lt = load_leaders()
+    ids = lt.ids_of(list(decisions.sponsors))
+    out: dict[int, list] = {}
+    for d in decisions.schedule:
+        if d.lever not in POLICY_AXES or d.sponsor not in ids:
+            continue
+        axis, sign, unit = POLICY_AXES[d.lever]
+        _, base = decisions.sponsor_tables[d.lever]
+        delta = float(np.sum(decisions.values[d.lever][d.month] - base[d.month]))
+        out.setdefault(d.month, []).append(
+            (ids[d.sponsor], decisions.sponsors.index(d.sponsor), axis, sign * delta / unit))
+    if len(_POLICY_CACHE) > 64:  # bounded: one entry per live Decisions is enough
+        _POLICY_CACHE.clear()
+    _POLICY_CACHE[key] = (decisions, out)
+    return out
 
 
 def _policy_grudges(w: mv.Work, state: State, decisions, p) -> None:
