@@ -58,7 +58,7 @@ def test_seeding_is_ottepels_keyed_seed():
 
 def test_scheduled_play_reproduces_simulate():
     """Playing the historical lever values month by month is run 0 of simulate()."""
-    env = og.FirstSecretaryEnv(months_per_step=1, levers=["defence_share"])
+    env = og.FirstSecretaryEnv(months_per_step=1, levers=["grain_exports_plan_mt"])  # not gated by politics
     env.reset(seed=4)
     months = env.scenario.months
     grain = {}

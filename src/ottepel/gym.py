@@ -64,6 +64,7 @@ from gymnasium import spaces
 
 from . import engine, mechanisms, politics_view
 from .decisions import Decisions
+from .play import national_values  # one definition, shared with the game
 from .scenario import Scenario, load_scenario
 
 ENV_ID = "ottepel/FirstSecretary-v0"
@@ -110,17 +111,6 @@ ACTIONS: tuple[ActionLever, ...] = (
 REWARD_WEIGHTS = {"grain": 1.0, "consumer": 1.0, "housing": 0.5, "power": 1.0, "removed": -10.0}
 REFERENCE = {"grain_per_capita_t": 82.5 / 188.0, "consumer_goods_index": 100.0,
              "living_space_m2_per_capita": 7.5}
-
-
-def national_values(state) -> dict[str, float]:
-    """Every national output of run 0 in the current month."""
-    out: dict[str, float] = {}
-    for mech in mechanisms.ORDER:
-        if hasattr(mech, "national"):
-            with np.errstate(divide="ignore", invalid="ignore"):
-                for k, v in mech.national(state).items():
-                    out[k] = float(np.asarray(v, dtype=float).reshape(-1)[0])
-    return out
 
 
 def has_politics() -> bool:

@@ -52,6 +52,9 @@ HARVEST_MONTH = 9
 LEVERS = {
     "grain_exports_plan_mt": Lever("annual", 3.0, 0.0, 15.0, "million t",
                                    description="planned grain exports of the year (mostly to the bloc)"),
+    "grain_reserve_policy": Lever("level", 1.0, 0.0, 2.0, "x reserve_target",
+                                  description="how much of the reserve target the leadership keeps "
+                                  "before selling grain for feed (below 1: reserves drawn for livestock)"),
 }
 
 
@@ -190,7 +193,8 @@ def step(state: State, decisions, params, rng) -> State:
         deficit = _feed_deficit(state, params)
         committed = p.feed_commitment * g.feed_release_mt
         after = avail + imports - (home - committed) - exports
-        spare = np.maximum(after - p.reserve_target, 0)
+        target = p.reserve_target * decisions.at("grain_reserve_policy", state.clock.month)
+        spare = np.maximum(after - target, 0)
         release = np.minimum(np.maximum(p.feed_release_share * deficit.sum(1), committed),
                              np.maximum(spare, np.minimum(committed, np.maximum(after - p.reserve_floor, 0))))
         total = deficit.sum(1, keepdims=True)

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ..data import history_series
+from .stats import wilson as _wilson
 
 try:  # the pattern registry of ottepel.validation (calibration branch)
     from . import register
@@ -178,15 +179,6 @@ def ryazan_episodes(result) -> pd.DataFrame:
                          "region": result.regional["region_name"].values[region],
                          "year": years[t + 2], "jump": jump[run, t, region],
                          "fall": fall[run, t, region], "herd_change": change[run, t, region]})
-
-
-def _wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    if n == 0:
-        return np.nan, np.nan
-    p = k / n
-    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
-    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
-    return centre - half, centre + half
 
 
 def ryazan_frequency(runs: int = 100, seed: int = 0, results=None) -> pd.DataFrame:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..mechanisms.leaders import load_leaders
+from .stats import wilson
 
 try:  # the pattern registry of ottepel.validation
     from . import register
@@ -25,17 +26,6 @@ except ImportError:  # pragma: no cover - package without a registry
     def register(fn):
         """No registry: leave the function as it is."""
         return fn
-
-
-def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """95% Wilson score interval for k successes in n trials ((nan, nan) if n = 0)."""
-    if n == 0:
-        return float("nan"), float("nan")
-    p = k / n
-    d = 1 + z**2 / n
-    c = (p + z**2 / (2 * n)) / d
-    h = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / d
-    return float(max(c - h, 0.0)), float(min(c + h, 1.0))
 
 
 def _events(result, kinds: tuple[str, ...]) -> pd.DataFrame:

@@ -24,21 +24,11 @@ import numpy as np
 import pandas as pd
 
 from ..mechanisms.society import SERIOUS_RIOT_K  # thousand participants
+from .stats import wilson
 
 __all__ = ["SERIOUS_RIOT_K", "gulag_check", "living_space_check", "riot_check", "run_checks",
            "uprising_check", "wilson"]
 GULAG_1953_MN = 2.469  # Getty, Rittersporn & Zemskov 1993, 1 Jan 1953
-
-
-def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """Wilson score interval for a binomial proportion ``k / n``."""
-    if n == 0:
-        return (float("nan"), float("nan"))
-    p = k / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return (float(centre - half), float(centre + half))
 
 
 def _row(name: str, hits: np.ndarray, **extra) -> dict:
