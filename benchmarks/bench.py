@@ -45,8 +45,15 @@ if str(SRC) not in sys.path:
     sys.path.insert(0, str(SRC))
 
 from ottepel import bench_core  # noqa: E402
-from ottepel.engine import initial_state, keep_freed_memory, run_chunk, simulate  # noqa: E402
+from ottepel.engine import (  # noqa: E402
+    clock_at,
+    initial_state,
+    keep_freed_memory,
+    run_chunk,
+    simulate,
+)
 from ottepel.scenario import load_scenario  # noqa: E402
+from ottepel.state import domain_arrays as _arrays  # noqa: E402
 
 console = Console(width=130)
 TARGET_SECONDS, TARGET_RATIO, TARGET_RSS_MB = 30.0, 100.0, 2048.0
@@ -267,29 +274,17 @@ def touched_bytes_per_run_month(n: int = 4) -> float:
     (most agricultural state changes only in April and September). Measured by stepping
     the historical scenario and comparing array identities month to month.
     """
-    from ottepel.engine import _clock, step
+    from ottepel.engine import step_month
 
     sc = load_scenario("khrushchev-1953")
     state = initial_state(sc, np.arange(n), 0)
     total = 0
     for m in range(len(sc.months)):
         before = _arrays(state)
-        state = step(dataclasses.replace(state, clock=_clock(sc.months, m)), sc.decisions,
-                     sc.params, state.context.rng)
+        state = step_month(state, sc.months, m, sc.decisions, sc.params)
         after = _arrays(state)
         total += sum(2 * v.nbytes for k, v in after.items() if before.get(k) is not v)
     return total / n / len(sc.months)
-
-
-def _arrays(state) -> dict:
-    out = {}
-    for name, dom in state.domains.items():
-        if dataclasses.is_dataclass(dom):
-            for f in dataclasses.fields(dom):
-                v = getattr(dom, f.name)
-                if isinstance(v, np.ndarray) and v.ndim and v.shape[0] == state.n_runs:
-                    out[f"{name}.{f.name}"] = v
-    return out
 
 
 def roofline(fig: dict) -> Table:
@@ -318,7 +313,6 @@ def mechanism_costs(fig: dict, quick: bool) -> Table:
     """CPU time of each mechanism's monthly step and of recording, over one chunk."""
     from ottepel import mechanisms
     from ottepel.engine import (
-        _clock,
         _record,
         _record_regional,
         national_catalog,
@@ -335,7 +329,7 @@ def mechanism_costs(fig: dict, quick: bool) -> Table:
     cost = dict.fromkeys([m.NAME for m in mechanisms.ORDER] + ["(recording outputs)"], 0.0)
     year = 0
     for m in range(len(months)):
-        clock = _clock(months, m)
+        clock = clock_at(months, m)
         state = dataclasses.replace(state, clock=clock, events=())
         for mech in mechanisms.ORDER:
             c = time.process_time()

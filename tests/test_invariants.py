@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ottepel import simulate
-from ottepel.engine import _clock, initial_state, step
+from ottepel.engine import initial_state, step_month
 from ottepel.invariants import check_grain_balance, check_land, land_available_mha
 from ottepel.mechanisms import LEVERS, PARAM_GROUPS
 from ottepel.scenario import _resolve, load_scenario, read_spec
@@ -142,8 +142,7 @@ def run_states(sc, runs: int, seed: int):
     """Yield the state after every month (for invariants the results do not record)."""
     state = initial_state(sc, np.arange(runs), seed)
     for m in range(len(sc.months)):
-        state = dataclasses.replace(state, clock=_clock(sc.months, m))
-        state = step(state, sc.decisions, sc.params, state.context.rng)
+        state = step_month(state, sc.months, m, sc.decisions, sc.params)
         yield state
 
 

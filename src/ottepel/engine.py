@@ -26,7 +26,8 @@ from .state import Clock, Context, State, validate
 EVENT_COLUMNS = ["run", "month", "kind", "actors", "magnitude", "causes"]
 
 
-def _clock(months: np.ndarray, m: int) -> Clock:
+def clock_at(months: np.ndarray, m: int) -> Clock:
+    """The clock of month index ``m`` of a scenario's months."""
     d = months[m]
     year = int(d.astype("datetime64[Y]").astype(int) + 1970)
     return Clock(month=m, year=year, month_of_year=int(d.astype(int) % 12 + 1))
@@ -40,7 +41,7 @@ def initial_state(scenario: Scenario, run_ids: np.ndarray, seed: int,
     rng = Streams(seed, np.asarray(run_ids, dtype=np.int64))
     ctx = Context(regions, len(run_ids), scenario.months, params, scenario.decisions, rng,
                   scenario.weather, scenario.politics)
-    state = State(clock=_clock(scenario.months, 0), n_runs=len(run_ids), context=ctx)
+    state = State(clock=clock_at(scenario.months, 0), n_runs=len(run_ids), context=ctx)
     # Population first: the other domains start from its urban and rural stocks.
     pop = mechanisms.population.init(ctx)
     ctx = dataclasses.replace(ctx, urban_start=pop.urban.sum(1), rural_start=pop.rural.sum(1),
@@ -59,6 +60,16 @@ def step(state: State, decisions, params: RuntimeParams, rng: Streams) -> State:
         state = mech.step(state, decisions, params, rng)
     return state
 
+
+
+def step_month(state: State, months: np.ndarray, m: int, decisions, params: RuntimeParams,
+               rng: Streams | None = None) -> State:
+    """Set the clock to month ``m`` and step: what every driver of the engine does each month.
+
+    ``rng`` defaults to the chunk's streams (``state.context.rng``).
+    """
+    state = dataclasses.replace(state, clock=clock_at(months, m))
+    return step(state, decisions, params, rng if rng is not None else state.context.rng)
 
 @dataclass
 class ChunkOutput:
@@ -145,13 +156,12 @@ def run_chunk(scenario: Scenario, run_ids: np.ndarray, seed: int,
     n, nm = len(run_ids), len(months)
     # Month-major while recording (a month's values are contiguous), (runs, months) after.
     nat = {k: np.full((nm, n), np.nan) for k in cat}
-    decembers = [m for m in range(nm) if _clock(months, m).month_of_year == 12]
+    decembers = [m for m in range(nm) if clock_at(months, m).month_of_year == 12]
     reg = {k: np.zeros((n, len(decembers), state.context.regions.n), np.float32) for k in rcat}
     events: list[tuple] = []
     for m in range(nm):
-        clock = _clock(months, m)
-        state = dataclasses.replace(state, clock=clock)
-        state = step(state, scenario.decisions, params, rng)
+        state = step_month(state, months, m, scenario.decisions, params, rng)
+        clock = state.clock
         if debug:
             problems = validate(state)
             if problems:

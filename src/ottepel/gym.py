@@ -53,7 +53,6 @@ scenario's last month has been simulated (the horizon of the scenario).
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -259,10 +258,9 @@ class FirstSecretaryEnv(gym.Env):
 
     def _step_month(self) -> None:
         m = self._month
-        clock = engine._clock(self.scenario.months, m)
-        state = dataclasses.replace(self._state, clock=clock)
-        self._state = engine.step(state, self._decisions, self.scenario.params,
-                                  state.context.rng)
+        self._state = engine.step_month(self._state, self.scenario.months, m, self._decisions,
+                                        self.scenario.params)
+        clock = self._state.clock
         self._month = m + 1
         self._current = national_values(self._state)
         if clock.month_of_year == 12:
@@ -289,7 +287,7 @@ class FirstSecretaryEnv(gym.Env):
         obs = [self._value(v) / s for v, s in self.obs_vars]
         obs += [(self.lever_value(a.lever) - a.lo) / (a.hi - a.lo) for a in self.levers]
         n = len(self.scenario.months)
-        clock = engine._clock(self.scenario.months, min(self._month, n - 1))
+        clock = engine.clock_at(self.scenario.months, min(self._month, n - 1))
         obs += [self._month / n, clock.month_of_year / 12.0, float(self._in_power)]
         if self.politics:
             obs.append(self._power_share())

@@ -365,9 +365,9 @@ class Game:
         return report
 
     def _step_month(self, m: int, events: list[dict[str, Any]]) -> None:
-        clock = engine._clock(self.months, m)
-        state = dataclasses.replace(self._state, clock=clock)
-        state = engine.step(state, self._decisions, self.scenario.params, self._rng)
+        state = engine.step_month(self._state, self.months, m, self._decisions,
+                                  self.scenario.params, self._rng)
+        clock = state.clock
         self._state = state
         self._month = m + 1
         self._current = national_values(state)

@@ -208,7 +208,7 @@ class PresidiumEnv(ParallelEnv):
         return p / max(p.sum(), 1e-12)
 
     def _step_month(self, moves: dict[int, int], appeal: bool) -> None:
-        clock = engine._clock(self.scenario.months, self._month)
+        clock = engine.clock_at(self.scenario.months, self._month)
         state = dataclasses.replace(self._state, clock=clock)
         hook = getattr(self.politics, "apply_agent_moves", None)
         offset = None

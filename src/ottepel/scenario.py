@@ -370,13 +370,18 @@ def read_spec(path: Path) -> tuple[ScenarioSpec, str]:
     return spec, text
 
 
-def _read_spec(path: Path) -> tuple[ScenarioSpec, str, TomlLines]:
+def _read_validated(path: Path, model: type[BaseModel]) -> tuple[Any, str, TomlLines]:
+    """Read, parse and validate a TOML file against a pydantic model (scenario or params)."""
     text, lines = _read_text(path)
     raw = _parse_toml(path, text, lines)
     try:
-        spec = ScenarioSpec.model_validate(raw)
+        return model.model_validate(raw), text, lines
     except ValidationError as err:
-        raise _format_validation(path, lines, err, ScenarioSpec, raw) from None
+        raise _format_validation(path, lines, err, model, raw) from None
+
+
+def _read_spec(path: Path) -> tuple[ScenarioSpec, str, TomlLines]:
+    spec, text, lines = _read_validated(path, ScenarioSpec)
     _check_file(spec, path, lines)
     return spec, text, lines
 
@@ -767,12 +772,7 @@ def load_param_file(path: str | Path) -> dict[str, dict[str, float]]:
     if path.suffix != ".toml" or not path.is_file():
         raise _error(path, None, "(parameter file)", "no such .toml file",
                      "a path to a .toml file of [params.<group>] tables")
-    text, lines = _read_text(path)
-    raw = _parse_toml(path, text, lines)
-    try:
-        spec = ParamFileSpec.model_validate(raw)
-    except ValidationError as err:
-        raise _format_validation(path, lines, err, ParamFileSpec, raw) from None
+    spec, _, lines = _read_validated(path, ParamFileSpec)
     _check_params(spec.params, path, lines)
     return spec.params
 

@@ -90,6 +90,18 @@ def event(kind: str, mask: np.ndarray, magnitude: np.ndarray | float, actors: An
     return EventBatch(kind, runs, mag, pick(actors), pick(causes))
 
 
+def domain_arrays(state: State) -> dict[str, np.ndarray]:
+    """Every run-axis array of every domain, keyed ``domain.field`` (for tests and benchmarks)."""
+    out = {}
+    for name, dom in state.domains.items():
+        if dataclasses.is_dataclass(dom):
+            for f in dataclasses.fields(dom):
+                v = getattr(dom, f.name)
+                if isinstance(v, np.ndarray) and v.ndim and v.shape[0] == state.n_runs:
+                    out[f"{name}.{f.name}"] = v
+    return out
+
+
 def validate(state: State, invariants: bool = True) -> list[str]:
     """Check shapes, finiteness and non-negativity of every domain array, and invariants.
 

@@ -7,26 +7,15 @@ import numpy as np
 import pytest
 
 from ottepel import mechanisms
-from ottepel.engine import _clock, initial_state, step
+from ottepel.engine import clock_at, initial_state, step, step_month
+from ottepel.state import domain_arrays as _arrays
 from ottepel.state import validate
-
-
-def _arrays(state):
-    out = {}
-    for name, dom in state.domains.items():
-        if dataclasses.is_dataclass(dom):
-            for f in dataclasses.fields(dom):
-                v = getattr(dom, f.name)
-                if isinstance(v, np.ndarray) and v.ndim and v.shape[0] == state.n_runs:
-                    out[f"{name}.{f.name}"] = v
-    return out
 
 
 def _advance(scenario, run_ids, months=20):
     state = initial_state(scenario, np.asarray(run_ids), seed=4)
     for m in range(months):
-        state = dataclasses.replace(state, clock=_clock(scenario.months, m))
-        state = step(state, scenario.decisions, scenario.params, state.context.rng)
+        state = step_month(state, scenario.months, m, scenario.decisions, scenario.params)
     return state
 
 
@@ -34,7 +23,7 @@ def _advance(scenario, run_ids, months=20):
 def test_mechanism_is_pure_and_keeps_shapes(scenario, mech):
     state = _advance(scenario, np.arange(5), months=6)
     for m in range(6, 20):  # cover sowing, harvest and the livestock update
-        state = dataclasses.replace(state, clock=_clock(scenario.months, m), events=())
+        state = dataclasses.replace(state, clock=clock_at(scenario.months, m), events=())
         before = {k: v.copy() for k, v in _arrays(state).items()}
         new = mech.step(state, scenario.decisions, scenario.params, state.context.rng)
         for k, v in _arrays(state).items():

@@ -6,20 +6,11 @@ import dataclasses
 
 import numpy as np
 import pytest
+from helpers import Overrides
 
 from ottepel.engine import initial_state, simulate
 from ottepel.mechanisms import repression
 from ottepel.scenario import load_scenario
-
-
-class Overrides:
-    """The scenario's decisions with some levers replaced by constants."""
-
-    def __init__(self, base, **values):
-        self.base, self.values = base, values
-
-    def at(self, lever, m):
-        return self.values[lever] if lever in self.values else self.base.at(lever, m)
 
 
 @pytest.fixture(scope="module")

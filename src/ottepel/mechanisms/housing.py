@@ -22,6 +22,7 @@ import numpy as np
 from ..decisions import Lever
 from ..params import ParamGroup, param
 from ..state import Context, State
+from .industry import LEVERS as INDUSTRY_LEVERS
 
 NAME = "housing"
 
@@ -80,7 +81,7 @@ def step(state: State, decisions, params, rng) -> State:
     p, h = params.housing, state.housing
     m = state.clock.month
     share = decisions.at("invest_share_housing", m)
-    base_share = LEVERS_DEFAULT_HOUSING
+    base_share = INDUSTRY_LEVERS["invest_share_housing"].default  # the 1953 share
     invest = state.industry.investment / np.maximum(params.industry.accumulation_rate, 1e-9)
     cost = 1.0 - p.prefab_saving * decisions.at("prefab_share", m)
     state_m2 = p.state_completions_1953 * (share / base_share) * invest / cost
@@ -92,10 +93,6 @@ def step(state: State, decisions, params, rng) -> State:
     space = stock / state.population.urban.sum(1)
     return state.with_domain(NAME, HousingState(rate, h.completion_rate_1953, done, stock, space))
 
-
-from .industry import LEVERS as _IL  # noqa: E402
-
-LEVERS_DEFAULT_HOUSING = _IL["invest_share_housing"].default
 
 NATIONAL = {
     "housing_completed_mn_m2": ("million m2 useful area", "annual", "housing completed in the year, all sectors"),
