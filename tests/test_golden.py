@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
-GOLDEN = Path(__file__).parent / "data" / "golden_outputs.json"
+GOLDEN = ROOT / "tests" / "data" / "golden_outputs.json"
 LOCK = ROOT / "requirements.lock"
 RUNS, SEED, CHUNK = 12, 7, 5
 STAT_RUNS = 60
@@ -78,11 +78,9 @@ def current_statistics() -> dict[str, dict[str, list[float]]]:
     r = simulate("khrushchev-1953", runs=STAT_RUNS, seed=SEED, chunk_size=STAT_RUNS)
     out = {}
     for var in HEADLINE:
-        df = r.annual(var)
-        out[var] = {"years": [int(y) for y in df.columns],
-                    "median": [float(v) for v in df.median()],
-                    "q05": [float(v) for v in df.quantile(0.05)],
-                    "q95": [float(v) for v in df.quantile(0.95)]}
+        table = r.summary(var, 0.05, 0.95)
+        out[var] = {"years": [int(y) for y in table.index],
+                    **{k: [float(v) for v in table[k]] for k in ("median", "q05", "q95")}}
     return out
 
 
@@ -100,18 +98,19 @@ def locked_versions() -> dict[str, str]:
     return pins
 
 
+def lock_differences() -> list[str]:
+    """Packages that touch the numbers whose installed version is not the locked one."""
+    lock = locked_versions()
+    return [f"{p} {have} installed, requirements.lock pins {lock.get(p)}"
+            for p, have in installed_versions().items() if lock.get(p) != have]
+
+
 def environment_differences() -> list[str]:
     """Where the installed packages differ from the lock or from what the golden file recorded."""
-    golden_env = json.loads(GOLDEN.read_text())["environment"]
-    lock = locked_versions()
-    out = []
-    for pkg, have in installed_versions().items():
-        pinned, recorded = lock.get(pkg), golden_env.get(pkg)
-        if pinned != have:
-            out.append(f"{pkg} {have} installed, requirements.lock pins {pinned}")
-        elif recorded != have:
-            out.append(f"{pkg} {have} installed and locked, golden hashes made with {recorded}")
-    return out
+    recorded = json.loads(GOLDEN.read_text())["environment"]
+    return lock_differences() or [
+        f"{p} {have} installed and locked, golden hashes made with {recorded.get(p)}"
+        for p, have in installed_versions().items() if recorded.get(p) != have]
 
 
 def _compare(got: dict[str, str]) -> list[str]:
@@ -183,13 +182,12 @@ def test_tolerant_check_catches_a_shift_and_forgives_the_last_bit():
 
 if __name__ == "__main__":
     if "--update" in sys.argv:
-        lock = locked_versions()
-        have = installed_versions()
-        off = {p: (v, lock.get(p)) for p, v in have.items() if lock.get(p) != v}
+        off = lock_differences()
         if off and "--force" not in sys.argv:
-            sys.exit(f"refusing to record golden outputs outside the lock: {off} "
-                     "(bash scripts/setup.sh first, or --force)")
-        doc = {"environment": {"python": f"{sys.version_info[0]}.{sys.version_info[1]}", **have},
+            sys.exit("refusing to record golden outputs outside the lock: " + "; ".join(off)
+                     + " (bash scripts/setup.sh first, or --force)")
+        doc = {"environment": {"python": f"{sys.version_info[0]}.{sys.version_info[1]}",
+                               **installed_versions()},
                "hashes": current_hashes(), "statistics": current_statistics()}
         GOLDEN.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n")
         print(f"wrote {GOLDEN}")
