@@ -44,16 +44,16 @@ sys.path.insert(0, str(HERE))
 if str(SRC) not in sys.path:
     sys.path.insert(0, str(SRC))
 
-from ottepel import bench_core  # noqa: E402
-from ottepel.engine import (  # noqa: E402
+from ottepel.core import bench_core  # noqa: E402
+from ottepel.core.engine import (  # noqa: E402
     clock_at,
     initial_state,
     keep_freed_memory,
     run_chunk,
     simulate,
 )
-from ottepel.scenario import load_scenario  # noqa: E402
-from ottepel.state import domain_arrays as _arrays  # noqa: E402
+from ottepel.core.scenario import load_scenario  # noqa: E402
+from ottepel.core.state import domain_arrays as _arrays  # noqa: E402
 
 console = Console(width=130)
 TARGET_SECONDS, TARGET_RATIO, TARGET_RSS_MB = 30.0, 100.0, 2048.0
@@ -135,7 +135,7 @@ def full_scenario(fig: dict, quick: bool) -> Table:
                                           store=Path(tmp) / "d", cluster="local",
                                           return_result=False), 1)
             fig["dask_runs_s"] = n / w
-            from ottepel.cluster import local_workers
+            from ottepel.ensemble.cluster import local_workers
 
             t.add_row(f"  same on a Dask LocalCluster, {local_workers()} workers (with start-up)",
                       f"{n:,}",
@@ -218,7 +218,7 @@ def by_runs(fig: dict, quick: bool) -> Table:
 # Peak RSS from VmHWM (reset by exec), not ru_maxrss (which a child inherits at fork).
 STREAM_CHILD = """
 import re, sys, time
-from ottepel.engine import simulate
+from ottepel.ensemble.simulate import simulate
 runs, chunk, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 t = time.perf_counter()
 simulate(runs=runs, seed=9, chunk_size=chunk, store=out, return_result=False)
@@ -274,7 +274,7 @@ def touched_bytes_per_run_month(n: int = 4) -> float:
     (most agricultural state changes only in April and September). Measured by stepping
     the historical scenario and comparing array identities month to month.
     """
-    from ottepel.engine import step_month
+    from ottepel.core.engine import step_month
 
     sc = load_scenario("khrushchev-1953")
     state = initial_state(sc, np.arange(n), 0)
@@ -311,8 +311,8 @@ def roofline(fig: dict) -> Table:
 
 def mechanism_costs(fig: dict, quick: bool) -> Table:
     """CPU time of each mechanism's monthly step and of recording, over one chunk."""
-    from ottepel import mechanisms
-    from ottepel.engine import (
+    from ottepel.core import mechanisms
+    from ottepel.core.engine import (
         _record,
         _record_regional,
         national_catalog,

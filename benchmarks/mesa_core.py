@@ -1,6 +1,6 @@
 """The benchmark core as an idiomatic Mesa 3 model: one Python object per producer.
 
-Same agents, equations and parameters as :mod:`ottepel.bench_core` (see its docstring):
+Same agents, equations and parameters as :mod:`ottepel.core.bench_core` (see its docstring):
 105 regions x producers per region, each producing monthly and, every December,
 reporting (padding when short of the plan), being audited, and getting a new target (the
 ratchet) and inputs allocated on its report. One ``PlanEconomy`` model is one run; an
@@ -20,7 +20,7 @@ import math
 import mesa
 import numpy as np
 
-from ottepel.bench_core import PRODUCERS_PER_REGION, BenchParams, setting
+from ottepel.core.bench_core import PRODUCERS_PER_REGION, BenchParams, setting
 
 
 class Producer(mesa.Agent):

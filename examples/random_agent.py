@@ -11,7 +11,7 @@ import argparse
 
 import gymnasium as gym
 
-import ottepel.gym  # noqa: F401  (registers ottepel/FirstSecretary-v0)
+import ottepel.interfaces.gym  # noqa: F401  (registers ottepel/FirstSecretary-v0)
 
 
 def main(seed: int = 0) -> float:

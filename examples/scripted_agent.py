@@ -19,8 +19,8 @@ import argparse
 
 import gymnasium as gym
 
-import ottepel.gym  # noqa: F401  (registers ottepel/FirstSecretary-v0)
-from ottepel.gym import to_action
+import ottepel.interfaces.gym  # noqa: F401  (registers ottepel/FirstSecretary-v0)
+from ottepel.interfaces.gym import to_action
 
 COURSE = {"invest_share_group_a": 0.36, "invest_share_group_b": 0.12}
 

@@ -8,7 +8,7 @@ import sys
 import pandas as pd
 
 from ottepel import simulate
-from ottepel.results import HISTORY_MAP
+from ottepel.ensemble.results import HISTORY_MAP
 
 runs = int(sys.argv[1]) if len(sys.argv) > 1 else 200
 scenario = sys.argv[2] if len(sys.argv) > 2 else "khrushchev-1953"

@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ottepel import load_scenario
-from ottepel.assess import (
+from ottepel.analysis.assess import (
     BASE,
     Effect,
     Metric,
@@ -21,7 +21,7 @@ from ottepel.assess import (
     wide_table,
     write_assessment,
 )
-from ottepel.cli import app
+from ottepel.interfaces.cli.app import app
 
 runner = CliRunner()
 ERA_POLICIES = {"virgin_lands", "maize", "housing", "sovnarkhoz", "destalinisation",
@@ -148,8 +148,8 @@ def test_cli_assess_bad_input(args, needle, tmp_path):
 def test_months_in_office(monkeypatch):
     import xarray as xr
 
-    import ottepel.assess as oa
-    from ottepel.results import Result
+    import ottepel.analysis.assess as oa
+    from ottepel.ensemble.results import Result
 
     months = np.arange(np.datetime64("1963-12"), np.datetime64("1965-01")).astype("datetime64[ns]")
     fs = np.array([[0.0] * 13, [0.0] * 5 + [3.0] * 8])
@@ -163,7 +163,7 @@ def test_months_in_office(monkeypatch):
 
 
 def test_mean_interval_and_average_table(assessment):
-    from ottepel.assess import mean_interval
+    from ottepel.analysis.assess import mean_interval
 
     m, lo, hi = mean_interval(np.array([1.0, 2.0, 3.0, 4.0] * 25), seed=0)
     assert m == 2.5 and lo < 2.5 < hi and hi - lo < 0.6

@@ -26,10 +26,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from ottepel.cli import app
+from ottepel.core.mechanisms import LEVERS, PARAM_GROUPS
+from ottepel.core.scenario import MAX_FILE_BYTES, ScenarioError, load_scenario
 from ottepel.data import load_regions
-from ottepel.mechanisms import LEVERS, PARAM_GROUPS
-from ottepel.scenario import MAX_FILE_BYTES, ScenarioError, load_scenario
+from ottepel.interfaces.cli.app import app
 
 BASE = {
     "name": "reliability-base",

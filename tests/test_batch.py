@@ -8,10 +8,10 @@ The failure message names the parameter.
 
 import numpy as np
 
-from ottepel.batch import with_draws
-from ottepel.engine import run_chunk
-from ottepel.priors import all_priors, sample_priors
-from ottepel.scenario import load_scenario
+from ottepel.analysis.priors import all_priors, sample_priors
+from ottepel.core.engine import run_chunk
+from ottepel.core.scenario import load_scenario
+from ottepel.ensemble.batch import with_draws
 
 ROWS = 13  # no static table of the model has 13 entries
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ottepel import bench_core as bc
-from ottepel.rng import Streams
+from ottepel.core import bench_core as bc
+from ottepel.core.rng import Streams
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 

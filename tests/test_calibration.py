@@ -5,9 +5,7 @@ import warnings
 import numpy as np
 import pytest
 
-from ottepel import batch
-from ottepel.batch import RunArray, run_batch, with_draws
-from ottepel.calibration import (
+from ottepel.analysis.calibration import (
     ERROR_MODELS,
     Z_CAP,
     CalibrationResult,
@@ -20,8 +18,10 @@ from ottepel.calibration import (
     weighted_quantiles,
     write_posterior,
 )
-from ottepel.engine import run_chunk
-from ottepel.scenario import load_scenario
+from ottepel.core.engine import run_chunk
+from ottepel.core.scenario import load_scenario
+from ottepel.ensemble import batch
+from ottepel.ensemble.batch import RunArray, run_batch, with_draws
 
 PARAMS = ["agriculture.yield_scale", "agriculture.weather_elasticity"]
 
@@ -94,7 +94,7 @@ def test_vectorised_parameters_equal_scalar_runs(short):
 
 
 def test_run_batch_rows_do_not_depend_on_the_batch(short):
-    from ottepel.batch import annual_points
+    from ottepel.ensemble.batch import annual_points
 
     red = annual_points(short, [("grain_harvest_mt", 1955), ("grain_harvest_mt", 1956)])
     values = np.array([[0.7, 0.1], [0.9, 0.3], [1.1, 0.2]])

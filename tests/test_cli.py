@@ -2,7 +2,7 @@
 
 from typer.testing import CliRunner
 
-from ottepel.cli import app
+from ottepel.interfaces.cli.app import app
 
 runner = CliRunner()
 

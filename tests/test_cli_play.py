@@ -5,10 +5,10 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from ottepel.cli import app
-from ottepel.cli_play import parse_order
+from ottepel.interfaces.cli.app import app
+from ottepel.interfaces.cli.play import parse_order
 
-pytest.importorskip("ottepel.play")  # the Game core (web branch)
+pytest.importorskip("ottepel.interfaces.play")  # the Game core (web branch)
 
 runner = CliRunner()
 

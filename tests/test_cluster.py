@@ -7,9 +7,9 @@ import pytest
 
 pytest.importorskip("dask.distributed")
 
-from ottepel import cluster  # noqa: E402
-from ottepel.engine import simulate  # noqa: E402
-from ottepel.store import Store  # noqa: E402
+from ottepel.ensemble import cluster  # noqa: E402
+from ottepel.ensemble.simulate import simulate  # noqa: E402
+from ottepel.ensemble.store import Store  # noqa: E402
 
 RUNS, CHUNK, SEED = 40, 10, 5
 

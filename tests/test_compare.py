@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from ottepel import load_scenario, mechanisms, simulate
-from ottepel.cli import app
-from ottepel.compare import Comparison, paired, write_compare_report
-from ottepel.scenario import ScenarioError, packaged_scenarios
+from ottepel import load_scenario, simulate
+from ottepel.analysis.compare import Comparison, paired, write_compare_report
+from ottepel.core import mechanisms
+from ottepel.core.scenario import ScenarioError, packaged_scenarios
+from ottepel.interfaces.cli.app import app
 
 runner = CliRunner()
 
@@ -134,7 +135,7 @@ def test_beria_moves_first_is_packaged_once_politics_is_merged():
 def test_beria_moves_first_keeps_beria_in_charge_of_security_longer():
     if not NEEDS["beria-moves-first"]():
         pytest.skip("needs the politics domain")
-    from ottepel.politics_view import leader_index
+    from ottepel.analysis.politics_view import leader_index
 
     beria = leader_index("beria")
     ref = "beria-moves-first" if "beria-moves-first" in packaged_scenarios() else (

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from ottepel import mechanisms
-from ottepel.params import parameter_table
+from ottepel.core import mechanisms
+from ottepel.core.params import parameter_table
 
 ODD = (Path(__file__).resolve().parents[1] / "docs" / "ODD.md").read_text()
 

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from ottepel import simulate
-from ottepel.engine import national_catalog
+from ottepel.core.engine import national_catalog
 
 REQUIRED = [
     "grain_harvest_mt", "grain_sown_mha", "virgin_lands_sown_mha", "maize_sown_mha",
@@ -31,7 +31,7 @@ def test_chunk_size_does_not_change_results(scenario):
 
 
 def test_run_alone_equals_run_in_batch(scenario):
-    from ottepel.engine import run_chunk
+    from ottepel.core.engine import run_chunk
 
     batch = run_chunk(scenario, np.arange(0, 8), seed=3)
     alone = run_chunk(scenario, np.array([5]), seed=3)

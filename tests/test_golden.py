@@ -65,7 +65,7 @@ def output_hashes(result) -> dict[str, str]:
 
 def current_hashes(**kwargs) -> dict[str, str]:
     """Hashes of the packaged historical scenario, RUNS runs, seed SEED."""
-    from ottepel.engine import simulate
+    from ottepel.ensemble.simulate import simulate
 
     return output_hashes(simulate("khrushchev-1953", runs=RUNS, seed=SEED, chunk_size=CHUNK,
                                   **kwargs))
@@ -73,7 +73,7 @@ def current_hashes(**kwargs) -> dict[str, str]:
 
 def current_statistics() -> dict[str, dict[str, list[float]]]:
     """Median, 5% and 95% by year (December values) of the headline series, STAT_RUNS runs."""
-    from ottepel.engine import simulate
+    from ottepel.ensemble.simulate import simulate
 
     r = simulate("khrushchev-1953", runs=STAT_RUNS, seed=SEED, chunk_size=STAT_RUNS)
     out = {}

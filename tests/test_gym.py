@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env
 
-import ottepel.gym as og
+import ottepel.interfaces.gym as og
 from ottepel import simulate
 
 ROOT = Path(__file__).resolve().parents[1]

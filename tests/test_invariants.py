@@ -3,7 +3,7 @@
 A random scenario inherits the historical one and removes some decisions, rescales or
 re-dates others (within each lever's range), overrides some grain and crop parameters,
 ends between 1954 and 1959 and runs 4 to 8 runs with a random seed, under ``debug=True``
-(``ottepel.state.validate`` every month: no negative stock, population or herd, finite
+(``ottepel.core.state.validate`` every month: no negative stock, population or herd, finite
 values, land in use within land available, the grain balance closed to date). The
 results are then checked independently: the yearly grain balance recomputed from the
 recorded national variables closes, and reported and true quantities are non-negative.
@@ -20,11 +20,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ottepel import simulate
-from ottepel.engine import initial_state, step_month
-from ottepel.invariants import check_grain_balance, check_land, land_available_mha
-from ottepel.mechanisms import LEVERS, PARAM_GROUPS
-from ottepel.scenario import _resolve, load_scenario, read_spec
-from ottepel.state import validate
+from ottepel.core.engine import initial_state, step_month
+from ottepel.core.invariants import check_grain_balance, check_land, land_available_mha
+from ottepel.core.mechanisms import LEVERS, PARAM_GROUPS
+from ottepel.core.scenario import _resolve, load_scenario, read_spec
+from ottepel.core.state import validate
 
 PARENT, _ = read_spec(_resolve("khrushchev-1953", None))
 DECISIONS = {d.id: d for d in PARENT.decision}

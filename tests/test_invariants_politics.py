@@ -9,7 +9,7 @@
   size elected at the last congress (125 in 1952, 133 in 1956, 175 in 1961); turnover
   between congresses replaces members one for one.
 
-These read the politics domain (``ottepel.mechanisms.politics``: ``PoliticsState.offices``,
+These read the politics domain (``ottepel.core.mechanisms.politics``: ``PoliticsState.offices``,
 ``status``, ``cc_type``, ``cc_size``; ``leaders.OFFICES``, ``ACTIVE``, ``cc_composition``).
 Until the politics branch is merged the test fails on purpose with "politics domain not
 merged yet": the lead merges politics before CI.
@@ -25,19 +25,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ottepel import mechanisms
-from ottepel.engine import initial_state, step_month
-from ottepel.scenario import load_scenario
+from ottepel.core import mechanisms
+from ottepel.core.engine import initial_state, step_month
+from ottepel.core.scenario import load_scenario
 
 
 def politics_modules():
     """The politics and leaders modules, or fail: the invariants cannot be checked yet."""
-    if importlib.util.find_spec("ottepel.mechanisms.politics") is None:
+    if importlib.util.find_spec("ottepel.core.mechanisms.politics") is None:
         pytest.fail("politics domain not merged yet")
-    politics = importlib.import_module("ottepel.mechanisms.politics")
+    politics = importlib.import_module("ottepel.core.mechanisms.politics")
     if politics not in mechanisms.ORDER:
-        pytest.fail("politics domain not merged yet (ottepel.mechanisms.politics is not in ORDER)")
-    return politics, importlib.import_module("ottepel.mechanisms.leaders")
+        pytest.fail("politics domain not merged yet (ottepel.core.mechanisms.politics is not in ORDER)")
+    return politics, importlib.import_module("ottepel.core.mechanisms.leaders")
 
 
 def expected_cc_size(leaders, month: np.datetime64) -> int:

@@ -10,8 +10,14 @@ import numpy as np
 import pytest
 
 from ottepel import simulate
-from ottepel.mechanisms import LEVERS
-from ottepel.play import MAIN_LEVERS, Game, GameError, politics_view, reported_counterpart
+from ottepel.core.mechanisms import LEVERS
+from ottepel.interfaces.play import (
+    MAIN_LEVERS,
+    Game,
+    GameError,
+    politics_view,
+    reported_counterpart,
+)
 
 
 @pytest.fixture(scope="module")

@@ -3,14 +3,14 @@
 import numpy as np
 import pytest
 
-from ottepel import mechanisms
+from ottepel.core import mechanisms
 
 if not any(m.NAME == "politics" for m in mechanisms.ORDER):
     pytest.skip("the politics domain is not in this build", allow_module_level=True)
 
 from pettingzoo.test import parallel_api_test  # noqa: E402
 
-from ottepel.pz import MOVES, PresidiumEnv  # noqa: E402
+from ottepel.interfaces.pz import MOVES, PresidiumEnv  # noqa: E402
 
 
 def test_parallel_api():

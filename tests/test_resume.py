@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ottepel.engine import simulate
-from ottepel.store import Store, StoreError
+from ottepel.ensemble.simulate import simulate
+from ottepel.ensemble.store import Store, StoreError
 
 RUNS, CHUNK, SEED = 60, 5, 3
 SRC = Path(__file__).resolve().parents[1] / "src"

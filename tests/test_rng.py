@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ottepel.rng import Streams
+from ottepel.core.rng import Streams
 
 
 def test_same_key_same_draws():

@@ -5,7 +5,7 @@ import textwrap
 import numpy as np
 import pytest
 
-from ottepel.scenario import ScenarioError, load_scenario, packaged_scenarios
+from ottepel.core.scenario import ScenarioError, load_scenario, packaged_scenarios
 
 
 def test_default_scenario(scenario):

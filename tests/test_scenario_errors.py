@@ -9,14 +9,14 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from ottepel.cli import app, fail
-from ottepel.scenario import (
+from ottepel.core.scenario import (
     ScenarioError,
     load_param_file,
     load_scenario,
     with_param_file,
 )
-from ottepel.tomlpos import TomlLines
+from ottepel.core.tomlpos import TomlLines
+from ottepel.interfaces.cli.app import app, fail
 
 RUNNER = CliRunner()
 

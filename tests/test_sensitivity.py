@@ -3,10 +3,8 @@
 import numpy as np
 import pytest
 
-from ottepel import batch
-from ottepel.priors import priors_for
-from ottepel.scenario import load_scenario
-from ottepel.sensitivity import (
+from ottepel.analysis.priors import priors_for
+from ottepel.analysis.sensitivity import (
     Output,
     Outputs,
     drivers,
@@ -16,6 +14,8 @@ from ottepel.sensitivity import (
     sobol,
     top_parameters,
 )
+from ottepel.core.scenario import load_scenario
+from ottepel.ensemble import batch
 
 
 def toy(unit: np.ndarray) -> np.ndarray:
@@ -55,7 +55,7 @@ def test_key_outputs_skip_survival_with_a_note_when_no_politics():
     outs = key_outputs(sc, note=notes.append)
     names = [o.name for o in outs]
     assert names[:3] == ["grain_mean_1953_64", "grain_1963", "meat_1962"]
-    from ottepel.engine import national_catalog
+    from ottepel.core.engine import national_catalog
 
     if "first_secretary" not in national_catalog():
         assert notes and "survival" in notes[0]

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from ottepel import simulate
-from ottepel.store import Store, ensemble_key
+from ottepel.ensemble.store import Store, ensemble_key
 
 
 def test_store_round_trip_equals_in_memory(tmp_path, scenario):

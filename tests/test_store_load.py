@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ottepel.engine import simulate
-from ottepel.store import StoredEnsemble, StoreError
+from ottepel.ensemble.simulate import simulate
+from ottepel.ensemble.store import StoredEnsemble, StoreError
 
 
 @pytest.fixture(scope="module")

@@ -23,11 +23,11 @@ import pytest
 import xarray as xr
 from typer.testing import CliRunner
 
-import ottepel.store as store_mod
+import ottepel.ensemble.store as store_mod
 from ottepel import simulate
-from ottepel.cli import app
-from ottepel.scenario import load_scenario
-from ottepel.store import CATALOG, Store, StoreError, StoreWarning, ensemble_key
+from ottepel.core.scenario import load_scenario
+from ottepel.ensemble.store import CATALOG, Store, StoreError, StoreWarning, ensemble_key
+from ottepel.interfaces.cli.app import app
 
 RUNS, CHUNK, SEED = 6, 2, 5
 SHORT = 'name = "short"\ninherits = "khrushchev-1953"\nend = "1953-12"\n'
@@ -107,7 +107,7 @@ def test_exception_mid_write_leaves_no_partial_chunk_and_resume_completes(
 
 KILLER = textwrap.dedent("""
     import os, signal, sys
-    import ottepel.store as store_mod
+    import ottepel.ensemble.store as store_mod
     from ottepel import simulate
     real = store_mod.pq.write_table
     n = {"calls": 0}
@@ -234,7 +234,7 @@ def test_a_second_writer_of_the_same_ensemble_is_refused(tmp_path, scenario_path
     (tmp_path / key).mkdir(parents=True)
     with open(tmp_path / key / ".lock", "a+b") as f:
         fcntl.flock(f.fileno(), fcntl.LOCK_EX)
-        code = ("import sys; from ottepel import simulate; from ottepel.store import StoreError\n"
+        code = ("import sys; from ottepel import simulate; from ottepel.ensemble.store import StoreError\n"
                 "try:\n    simulate(sys.argv[1], runs=2, seed=int(sys.argv[3]), chunk_size=2, "
                 "store=sys.argv[2])\nexcept StoreError as e:\n    print(e); sys.exit(3)\n")
         env = dict(os.environ, PYTHONPATH=str(Path(store_mod.__file__).parents[1]))

@@ -3,10 +3,10 @@
 import pandas as pd
 from typer.testing import CliRunner
 
-from ottepel.cli import app
-from ottepel.validation import PATTERNS, register
-from ottepel.validation.history import series_summary
-from ottepel.validation.runner import run_patterns
+from ottepel.analysis.validation import PATTERNS, register
+from ottepel.analysis.validation.history import series_summary
+from ottepel.analysis.validation.runner import run_patterns
+from ottepel.interfaces.cli.app import app
 
 
 def test_validate_cli_prints_table_and_exits_0(tmp_path):

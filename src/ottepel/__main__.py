@@ -1,5 +1,5 @@
 """python -m ottepel."""
 
-from .cli import main
+from ottepel.interfaces.cli import main
 
 main()

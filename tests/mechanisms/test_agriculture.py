@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from ottepel import simulate
+from ottepel.core.mechanisms import agriculture as ag
 from ottepel.data import load_regions
-from ottepel.mechanisms import agriculture as ag
-from ottepel.results import grain_fit
+from ottepel.ensemble.results import grain_fit
 
 
 def test_base_area_matches_republic_totals():

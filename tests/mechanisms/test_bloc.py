@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ottepel.engine import initial_state, simulate
-from ottepel.mechanisms import bloc
-from ottepel.scenario import load_scenario
-from ottepel.validation.society_checks import uprising_check
+from ottepel.analysis.validation.society_checks import uprising_check
+from ottepel.core.engine import initial_state
+from ottepel.core.mechanisms import bloc
+from ottepel.core.scenario import load_scenario
+from ottepel.ensemble.simulate import simulate
 
 
 @pytest.fixture(scope="module")

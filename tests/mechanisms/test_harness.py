@@ -6,10 +6,10 @@ import dataclasses
 import numpy as np
 import pytest
 
-from ottepel import mechanisms
-from ottepel.engine import clock_at, initial_state, step, step_month
-from ottepel.state import domain_arrays as _arrays
-from ottepel.state import validate
+from ottepel.core import mechanisms
+from ottepel.core.engine import clock_at, initial_state, step, step_month
+from ottepel.core.state import domain_arrays as _arrays
+from ottepel.core.state import validate
 
 
 def _advance(scenario, run_ids, months=20):

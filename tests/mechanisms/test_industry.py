@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from ottepel.mechanisms.industry import _ces
+from ottepel.core.mechanisms.industry import _ces
 
 
 def test_ces_known_answers():

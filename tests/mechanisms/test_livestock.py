@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from ottepel.mechanisms import livestock
-from ottepel.params import parameters_model, to_runtime
+from ottepel.core.mechanisms import livestock
+from ottepel.core.params import parameters_model, to_runtime
 
 
 def _params():

@@ -7,10 +7,11 @@ import dataclasses
 import numpy as np
 import pytest
 
-from ottepel.engine import initial_state, run_chunk, simulate
-from ottepel.mechanisms import planning as P
-from ottepel.rng import Streams
-from ottepel.scenario import load_scenario
+from ottepel.core.engine import initial_state, run_chunk
+from ottepel.core.mechanisms import planning as P
+from ottepel.core.rng import Streams
+from ottepel.core.scenario import load_scenario
+from ottepel.ensemble.simulate import simulate
 
 RUNS = 8
 

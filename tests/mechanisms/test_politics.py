@@ -9,12 +9,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ottepel.decisions import Decisions
-from ottepel.engine import initial_state, run_chunk, simulate
-from ottepel.mechanisms import cc as ccm
-from ottepel.mechanisms import moves as mv
-from ottepel.mechanisms import struggle as st
-from ottepel.mechanisms.leaders import (
+from ottepel.analysis.politics_report import leader_power, office_holders
+from ottepel.analysis.validation.politics_patterns import political_patterns, wilson
+from ottepel.core.decisions import Decisions
+from ottepel.core.engine import initial_state, run_chunk
+from ottepel.core.mechanisms import cc as ccm
+from ottepel.core.mechanisms import moves as mv
+from ottepel.core.mechanisms import struggle as st
+from ottepel.core.mechanisms.leaders import (
     ACTIVE,
     ARRESTED,
     DEMOTED,
@@ -26,9 +28,8 @@ from ottepel.mechanisms.leaders import (
     cc_composition,
     load_leaders,
 )
-from ottepel.politics_report import leader_power, office_holders
-from ottepel.scenario import load_scenario
-from ottepel.validation.politics_patterns import political_patterns, wilson
+from ottepel.core.scenario import load_scenario
+from ottepel.ensemble.simulate import simulate
 
 LT = load_leaders()
 KH, MAL, BER, BUL, BRE = (LT.index(k) for k in ("khrushchev", "malenkov", "beria", "bulganin",
@@ -299,7 +300,7 @@ def test_political_patterns_fixed_seed(long_run):
 
 
 def test_play_reads_the_politics_domain(scenario):
-    from ottepel.play import politics_view
+    from ottepel.interfaces.play import politics_view
 
     state = initial_state(scenario, np.arange(1), 0)
     view = politics_view(state, "khrushchev")

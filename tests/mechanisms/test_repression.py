@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 from helpers import Overrides
 
-from ottepel.engine import initial_state, simulate
-from ottepel.mechanisms import repression
-from ottepel.scenario import load_scenario
+from ottepel.core.engine import initial_state
+from ottepel.core.mechanisms import repression
+from ottepel.core.scenario import load_scenario
+from ottepel.ensemble.simulate import simulate
 
 
 @pytest.fixture(scope="module")

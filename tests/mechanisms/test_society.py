@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 from helpers import Overrides
 
-from ottepel.engine import initial_state, simulate
-from ottepel.mechanisms import society
-from ottepel.scenario import load_scenario
-from ottepel.validation.society_checks import riot_check
+from ottepel.analysis.validation.society_checks import riot_check
+from ottepel.core.engine import initial_state
+from ottepel.core.mechanisms import society
+from ottepel.core.scenario import load_scenario
+from ottepel.ensemble.simulate import simulate
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ottepel.engine import simulate
-from ottepel.mechanisms import world
+from ottepel.core.mechanisms import world
+from ottepel.ensemble.simulate import simulate
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ottepel.engine import simulate
-from ottepel.validation import planning_checks as C
+from ottepel.analysis.validation import planning_checks as C
+from ottepel.ensemble.simulate import simulate
 
 RUNS, SEED = 16, 5
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ottepel.web import WebSettings, create_app
+from ottepel.interfaces.web import WebSettings, create_app
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ottepel import simulate
-from ottepel.web import jobs as jobs_module
+from ottepel.interfaces.web import jobs as jobs_module
 
 from .server import running_server
 
@@ -273,7 +273,7 @@ def test_fifty_concurrent_requests_on_loopback(app):
 def test_serve_command_is_registered():
     from typer.testing import CliRunner
 
-    from ottepel.cli import app
+    from ottepel.interfaces.cli.app import app
 
     r = CliRunner().invoke(app, ["serve", "--help"])
     assert r.exit_code == 0 and "--max-runs" in r.output

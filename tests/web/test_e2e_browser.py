@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ottepel.web import WebSettings, create_app
+from ottepel.interfaces.web import WebSettings, create_app
 
 from .server import running_server
 

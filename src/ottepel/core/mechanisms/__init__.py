@@ -1,0 +1,54 @@
+"""The mechanisms, one module per domain, and the order the monthly step calls them.
+
+Each module exposes:
+
+- ``NAME``: its domain name in ``State.domains``;
+- ``Params``: a :class:`ottepel.core.params.ParamGroup` with its parameters;
+- ``LEVERS``: the policy levers its decisions set;
+- ``init(ctx) -> domain state`` at the scenario start;
+- ``step(state, decisions, params, rng) -> State``: one month, a pure function;
+- ``NATIONAL``: output variable -> (unit, ``"monthly"`` or ``"annual"``, description);
+- ``national(state) -> dict[str, (runs,) array]`` and optionally ``REGIONAL`` and
+  ``regional(state) -> dict[str, (runs, regions) array]`` (recorded each December).
+
+``ORDER`` is the documented order of the monthly step (docs/ODD.md, "Process overview").
+"""
+
+from __future__ import annotations
+
+from ottepel.core.mechanisms import (
+    agriculture,
+    bloc,
+    grain,
+    housing,
+    industry,
+    livestock,
+    planning,
+    politics,
+    population,
+    repression,
+    society,
+    weather,
+    world,
+)
+
+ORDER = (
+    weather,      # 1. this crop year's weather by region (drawn each January)
+    politics,     # 1b. who rules: before the economy, whose levers it gates (Decisions.at_runs)
+    population,   # 2. births, deaths, migration to towns and to the virgin lands
+    industry,     # 3. investment by sector, capital, group A/B output, defence
+    agriculture,  # 4. sowing (April), harvest and procurement (September)
+    livestock,    # 5. herds on feed, slaughter, meat and milk
+    grain,        # 6. the national grain balance: state stocks, exports, imports
+    housing,      # 7. housing construction and urban living space
+    repression,   # 8. Gulag, repression level, fear (reads last month's unrest; fear used below)
+    society,      # 9. wages, prices, consumption, grievance, riots (reads this month's economy and fear)
+    bloc,         # 10. satellites' pressure, uprisings, interventions
+    world,        # 11. China, USA, space, Cuba; prestige_shock (reads this month's bloc)
+    planning,     # 12. plans (Jan), pledges chased (Nov), reports and audits (Dec): last, so the
+                  #     year's true harvest, herds and industrial output and this month's fear
+                  #     (repression) are known when producers report
+)
+
+PARAM_GROUPS = {m.NAME: m.Params for m in ORDER}
+LEVERS = {name: lever for m in ORDER for name, lever in m.LEVERS.items()}

@@ -1,0 +1,1 @@
+"""Ensembles of runs: ``simulate``, chunking, the Parquet/DuckDB store, Dask and resume."""

@@ -1,0 +1,421 @@
+"""The web dashboard: a FastAPI app over ``simulate``, ``Store`` and ``play.Game``.
+
+``create_app(settings)`` builds the app; ``ottepel serve`` runs it with uvicorn. The
+page (``static/index.html``) is plain HTML and JavaScript; Plotly's JavaScript is served
+from the installed plotly package, so nothing is fetched from the internet. Endpoints
+(all JSON; errors are ``{"detail": "<message>"}`` with a 4xx status):
+
+- ``GET /api/scenarios``, ``GET /api/variables``, ``GET /api/limits``, ``GET /api/health``
+- ``POST /api/jobs`` ``{scenario, runs, seed, compare_with?}`` -> 202 job (429 when busy)
+- ``GET /api/jobs``, ``GET|DELETE /api/jobs/{id}``
+- ``GET /api/jobs/{id}/series?var=&which=``, ``.../regions?var=&year=&which=``,
+  ``.../events?run=&which=``, ``.../compare?var=``
+- ``POST /api/games`` ``{scenario, seed, role}``, ``GET|DELETE /api/games/{id}``,
+  ``GET|POST /api/games/{id}/choices``, ``POST /api/games/{id}/advance``,
+  ``GET /api/games/{id}/save``, ``POST /api/games/load``
+
+Only packaged scenario names are accepted, so no request can make the server open a
+file of its choosing. Request bodies are limited in size (413 beyond).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from contextlib import asynccontextmanager
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from fastapi import Body, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, ConfigDict, Field
+
+from ottepel.core.scenario import load_scenario, packaged_scenarios
+from ottepel.interfaces.play import Game, GameError
+from ottepel.interfaces.web import views
+from ottepel.interfaces.web.games import GameLimitError, GameRegistry
+from ottepel.interfaces.web.jobs import Job, JobLimitError, JobManager
+
+MAX_SEED = 2**63 - 1
+ID_PATTERN = r"^[0-9a-f]{32}$"
+
+
+@dataclass
+class WebSettings:
+    """Server limits and where results go.
+
+    Attributes:
+        data_dir: results directory (None: a temporary one, deleted at shutdown).
+        max_jobs: jobs queued or running at once (more get 429).
+        max_runs: runs per job (more get 422).
+        workers: jobs simulated at the same time (threads).
+        max_finished: finished jobs kept (oldest dropped with their files).
+        max_games: games in play at once (more get 429 unless some are idle).
+        game_ttl_s: a game idle for longer may be dropped when the cap is reached.
+        max_body_bytes: largest request body accepted (more get 413).
+    """
+
+    data_dir: Path | None = None
+    max_jobs: int = 4
+    max_runs: int = 1000
+    workers: int = 1
+    max_finished: int = 20
+    max_games: int = 100
+    game_ttl_s: float = 3600.0
+    max_body_bytes: int = 64 * 1024
+
+
+class JobRequest(BaseModel):
+    """Start an ensemble, or a paired comparison when ``compare_with`` is given."""
+
+    model_config = ConfigDict(extra="forbid")
+    scenario: str = Field(max_length=100)
+    runs: int = Field(ge=1, le=10_000_000)
+    seed: int = Field(0, ge=0, le=MAX_SEED)
+    compare_with: str | None = Field(None, max_length=100)
+
+
+class GameRequest(BaseModel):
+    """Start a game."""
+
+    model_config = ConfigDict(extra="forbid")
+    scenario: str = Field("khrushchev-1953", max_length=100)
+    seed: int = Field(0, ge=0, le=MAX_SEED)
+    role: str = Field("khrushchev", max_length=40)
+
+
+class ChoicesRequest(BaseModel):
+    """Lever name -> value for the coming turn."""
+
+    model_config = ConfigDict(extra="forbid")
+    choices: dict[str, float] = Field(default_factory=dict, max_length=200)
+
+
+class BodyLimit:
+    """ASGI middleware: refuse request bodies above ``max_bytes`` with 413."""
+
+    def __init__(self, app, max_bytes: int):
+        """Wrap an ASGI app."""
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope, receive, send):
+        """Check the declared length, then count what actually arrives."""
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS", "DELETE"):
+            return await self.app(scope, receive, send)
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared is not None:
+            if not declared.isdigit():
+                return await _reply(send, 400, "invalid Content-Length header")
+            if int(declared) > self.max_bytes:
+                return await _reply(send, 413, self._message())
+        body, more = b"", True
+        while more:
+            msg = await receive()
+            if msg["type"] == "http.disconnect":
+                return
+            body += msg.get("body", b"")
+            more = msg.get("more_body", False)
+            if len(body) > self.max_bytes:
+                return await _reply(send, 413, self._message())
+        sent = False
+
+        async def replay():
+            nonlocal sent
+            if sent:
+                return await receive()
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        return await self.app(scope, replay, send)
+
+    def _message(self) -> str:
+        return f"request body too large (limit {self.max_bytes} bytes)"
+
+
+async def _reply(send, status: int, message: str) -> None:
+    data = json.dumps({"detail": message}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(data)).encode())]})
+    await send({"type": "http.response.body", "body": data})
+
+
+@lru_cache(maxsize=1)
+def plotly_js() -> str:
+    """Plotly's JavaScript bundle from the installed package."""
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+@lru_cache(maxsize=16)
+def scenario_info(name: str):
+    """A packaged scenario, compiled once (scenarios are immutable)."""
+    return load_scenario(name)
+
+
+def static_dir() -> Path:
+    """The directory of the page's files."""
+    return Path(str(resources.files("ottepel.interfaces.web").joinpath("static")))
+
+
+def check_scenario(name: str, field: str = "scenario") -> str:
+    """A packaged scenario name, or 422 (never a path: no file access from requests)."""
+    allowed = packaged_scenarios()
+    if name not in allowed:
+        raise HTTPException(422, f"{field}: unknown scenario {name[:100]!r}; allowed: "
+                                 f"{', '.join(allowed)}")
+    return name
+
+
+def create_app(settings: WebSettings | None = None) -> FastAPI:
+    """Build the dashboard app (see the module docstring for the endpoints)."""
+    settings = settings or WebSettings()
+    own_dir = settings.data_dir is None
+    data_dir = Path(tempfile.mkdtemp(prefix="ottepel-web-")) if own_dir else Path(settings.data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    jobs = JobManager(data_dir, settings.workers, settings.max_jobs, settings.max_finished)
+    games = GameRegistry(settings.max_games, settings.game_ttl_s)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        jobs.shutdown()
+        if own_dir:
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+    app = FastAPI(title="ottepel dashboard", lifespan=lifespan,
+                  description="Ensembles, fan charts, regions, timelines, comparisons, play.")
+    app.state.settings, app.state.jobs, app.state.games = settings, jobs, games
+    app.state.data_dir = data_dir
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    _page_routes(app)
+    _info_routes(app, settings, data_dir)
+    _job_routes(app, settings, jobs)
+    _game_routes(app, games)
+    return app
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    """422 with one readable sentence per problem."""
+    parts = []
+    for e in exc.errors()[:5]:
+        loc = ".".join(str(x) for x in e.get("loc", ()) if x not in ("body", "query", "path"))
+        parts.append(f"{loc or 'request'}: {e.get('msg', 'invalid')}")
+    return JSONResponse({"detail": "; ".join(parts)}, status_code=422)
+
+
+def _page_routes(app: FastAPI) -> None:
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(static_dir() / "index.html", media_type="text/html")
+
+    @app.get("/static/plotly.min.js", include_in_schema=False)
+    def plotly() -> Response:
+        return Response(plotly_js(), media_type="application/javascript",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
+    app.mount("/static", StaticFiles(directory=static_dir()), name="static")
+
+
+def _info_routes(app: FastAPI, settings: WebSettings, data_dir: Path) -> None:
+    @app.get("/api/health")
+    def health() -> dict[str, Any]:
+        return {"status": "ok"}
+
+    @app.get("/api/limits")
+    def limits() -> dict[str, Any]:
+        out = asdict(settings)
+        out["data_dir"] = str(data_dir)
+        return out
+
+    @app.get("/api/scenarios")
+    def scenarios() -> list[dict[str, Any]]:
+        out = []
+        for name in packaged_scenarios():
+            sc = scenario_info(name)
+            out.append({"name": name, "title": sc.title, "description": sc.description,
+                        "start": str(sc.months[0]), "end": str(sc.months[-1]),
+                        "decisions": len(sc.decisions.schedule)})
+        return out
+
+    @app.get("/api/variables")
+    def variables() -> dict[str, Any]:
+        return views.catalog()
+
+
+def _job_routes(app: FastAPI, settings: WebSettings, jobs: JobManager) -> None:
+    def find(jid: str, done: bool = True) -> Job:
+        job = jobs.get(jid)
+        if job is None:
+            raise HTTPException(404, f"no job {jid!r} (finished jobs are kept for a while only)")
+        if done and job.status != "done":
+            raise HTTPException(409, f"job {jid} is {job.status}; results are available when done")
+        return job
+
+    def which_result(job: Job, which: int):
+        if which >= len(job.scenarios):
+            raise HTTPException(422, f"which: this job has {len(job.scenarios)} scenario(s)")
+        return jobs.result(job, which)
+
+    def check_var(result, var: str, regional: bool = False) -> str:
+        names = result.regional.data_vars if regional else result.national.data_vars
+        if var not in names:
+            kind = "regional" if regional else "national"
+            raise HTTPException(422, f"var: unknown {kind} variable {var[:80]!r}; "
+                                     "see /api/variables")
+        return var
+
+    @app.post("/api/jobs", status_code=202)
+    def start_job(req: JobRequest) -> dict[str, Any]:
+        names = [check_scenario(req.scenario)]
+        if req.compare_with is not None:
+            names.append(check_scenario(req.compare_with, "compare_with"))
+        if req.runs > settings.max_runs:
+            raise HTTPException(422, f"runs: {req.runs} is more than this server allows per job "
+                                     f"({settings.max_runs})")
+        try:
+            job = jobs.submit(names, req.runs, req.seed)
+        except JobLimitError as exc:
+            raise HTTPException(429, str(exc)) from None
+        return job.to_dict()
+
+    @app.get("/api/jobs")
+    def list_jobs() -> list[dict[str, Any]]:
+        return [j.to_dict() for j in jobs.list()]
+
+    @app.get("/api/jobs/{jid}")
+    def job_status(jid: str) -> dict[str, Any]:
+        return find(jid, done=False).to_dict()
+
+    @app.delete("/api/jobs/{jid}")
+    def cancel_job(jid: str) -> dict[str, Any]:
+        find(jid, done=False)
+        return jobs.cancel(jid).to_dict()
+
+    @app.get("/api/jobs/{jid}/series")
+    def series(jid: str, var: str = Query(max_length=100),
+               which: int = Query(0, ge=0, le=1)) -> dict[str, Any]:
+        res = which_result(find(jid), which)
+        return views.series_view(res, check_var(res, var))
+
+    @app.get("/api/jobs/{jid}/regions")
+    def regions(jid: str, var: str = Query(max_length=100), year: int | None = None,
+                which: int = Query(0, ge=0, le=1)) -> dict[str, Any]:
+        res = which_result(find(jid), which)
+        years = views.region_years(res)
+        year = years[-1] if year is None else year
+        if year not in years:
+            raise HTTPException(422, f"year: {year} has no regional record; allowed: "
+                                     f"{years[0]}-{years[-1]}")
+        return views.regions_view(res, check_var(res, var, regional=True), year)
+
+    @app.get("/api/jobs/{jid}/events")
+    def events(jid: str, run: int = Query(0, ge=0), which: int = Query(0, ge=0, le=1)):
+        job = find(jid)
+        if run >= job.runs:
+            raise HTTPException(422, f"run: must be below {job.runs} (runs of this job)")
+        res = which_result(job, which)
+        return views.events_view(res, run, scenario_info(job.scenarios[which]))
+
+    @app.get("/api/jobs/{jid}/compare")
+    def compare(jid: str, var: str = Query(max_length=100)) -> dict[str, Any]:
+        job = find(jid)
+        if len(job.scenarios) != 2:
+            raise HTTPException(422, "this job ran one scenario; start it with compare_with")
+        a, b = jobs.result(job, 0), jobs.result(job, 1)
+        check_var(b, var)
+        return views.compare_view(a, b, check_var(a, var))
+
+
+def _game_routes(app: FastAPI, games: GameRegistry) -> None:
+    def entry(gid: str):
+        e = games.get(gid)
+        if e is None:
+            raise HTTPException(404, f"no game {gid!r} (idle games may be dropped)")
+        return e
+
+    def add(game: Game) -> dict[str, Any]:
+        try:
+            gid = games.add(game)
+        except GameLimitError as exc:
+            raise HTTPException(429, str(exc)) from None
+        return {"id": gid, **game.to_dict(), "choices": game.choices()}
+
+    @app.post("/api/games", status_code=201)
+    def new_game(req: GameRequest) -> dict[str, Any]:
+        try:
+            game = Game(scenario_info(check_scenario(req.scenario)), req.seed, req.role)
+        except GameError as exc:
+            raise HTTPException(422, str(exc)) from None
+        return add(game)
+
+    @app.post("/api/games/load", status_code=201)
+    def load_game(data: dict[str, Any] = Body(...)) -> dict[str, Any]:
+        try:
+            game = Game.from_save(data, allowed_scenarios=packaged_scenarios())
+        except GameError as exc:
+            raise HTTPException(422, str(exc)) from None
+        return add(game)
+
+    @app.get("/api/games/{gid}")
+    def show_game(gid: str) -> dict[str, Any]:
+        e = entry(gid)
+        with e.lock:
+            return {"id": gid, **e.game.to_dict()}
+
+    @app.delete("/api/games/{gid}")
+    def end_game(gid: str) -> dict[str, Any]:
+        if not games.remove(gid):
+            raise HTTPException(404, f"no game {gid!r}")
+        return {"id": gid, "deleted": True}
+
+    @app.get("/api/games/{gid}/choices")
+    def game_choices(gid: str) -> list[dict[str, Any]]:
+        e = entry(gid)
+        with e.lock:
+            return e.game.choices()
+
+    @app.post("/api/games/{gid}/choices")
+    def set_choices(gid: str, req: ChoicesRequest) -> dict[str, Any]:
+        e = entry(gid)
+        with e.lock:
+            if e.game.over:
+                raise HTTPException(409, f"the game is over ({e.game.reason}); start a new one")
+            try:
+                applied = e.game.apply(req.choices)
+            except GameError as exc:
+                raise HTTPException(422, str(exc)) from None
+            return {"applied": applied, "choices": e.game.choices()}
+
+    @app.post("/api/games/{gid}/advance")
+    def advance(gid: str, req: ChoicesRequest | None = None) -> dict[str, Any]:
+        e = entry(gid)
+        with e.lock:
+            if e.game.over:
+                raise HTTPException(409, f"the game is over ({e.game.reason}); start a new one")
+            try:
+                if req is not None and req.choices:
+                    e.game.apply(req.choices)
+                report = e.game.advance()
+            except GameError as exc:
+                raise HTTPException(422, str(exc)) from None
+            return {"report": report, "game": {"id": gid, **e.game.to_dict()},
+                    "choices": [] if e.game.over else e.game.choices()}
+
+    @app.get("/api/games/{gid}/save")
+    def save_game(gid: str) -> JSONResponse:
+        e = entry(gid)
+        with e.lock:
+            data = e.game.save_dict()
+        return JSONResponse(data, headers={
+            "Content-Disposition": f'attachment; filename="ottepel-game-{gid[:8]}.json"'})
