@@ -8,7 +8,7 @@ Usage: python scripts/build_odd.py
 
 from pathlib import Path
 
-from ottepel.core.params import parameter_table
+from ottepel.core.catalog import parameter_table
 
 START, END = "<!-- params:start -->", "<!-- params:end -->"
 SUB_START, SUB_END = "<!-- submodels:start -->", "<!-- submodels:end -->"

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from ottepel.core import mechanisms
-from ottepel.core.params import parameter_table
+from ottepel.core.catalog import parameter_table
 
 ODD = (Path(__file__).resolve().parents[1] / "docs" / "ODD.md").read_text()
 

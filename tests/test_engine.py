@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from ottepel import simulate
-from ottepel.core.engine import national_catalog
+from ottepel.core.catalog import national_catalog
 
 REQUIRED = [
     "grain_harvest_mt", "grain_sown_mha", "virgin_lands_sown_mha", "maize_sown_mha",

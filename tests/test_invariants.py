@@ -21,10 +21,9 @@ from hypothesis import strategies as st
 
 from ottepel import simulate
 from ottepel.core.engine import initial_state, step_month
-from ottepel.core.invariants import check_grain_balance, check_land, land_available_mha
+from ottepel.core.invariants import check_grain_balance, check_land, land_available_mha, validate
 from ottepel.core.mechanisms import LEVERS, PARAM_GROUPS
 from ottepel.core.scenario import _resolve, load_scenario, read_spec
-from ottepel.core.state import validate
 
 PARENT, _ = read_spec(_resolve("khrushchev-1953", None))
 DECISIONS = {d.id: d for d in PARENT.decision}

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from ottepel.analysis.priors import PRIOR_SHAPES, Prior, all_priors, priors_for, sample_priors
-from ottepel.core.params import param, parameter_table
+from ottepel.core.catalog import parameter_table
+from ottepel.core.params import param
 
 
 def test_every_parameter_has_unit_source_prior_and_default_inside_range():

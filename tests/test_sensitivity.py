@@ -55,7 +55,7 @@ def test_key_outputs_skip_survival_with_a_note_when_no_politics():
     outs = key_outputs(sc, note=notes.append)
     names = [o.name for o in outs]
     assert names[:3] == ["grain_mean_1953_64", "grain_1963", "meat_1962"]
-    from ottepel.core.engine import national_catalog
+    from ottepel.core.catalog import national_catalog
 
     if "first_secretary" not in national_catalog():
         assert notes and "survival" in notes[0]

@@ -8,8 +8,8 @@ import pytest
 
 from ottepel.core import mechanisms
 from ottepel.core.engine import clock_at, initial_state, step, step_month
+from ottepel.core.invariants import validate
 from ottepel.core.state import domain_arrays as _arrays
-from ottepel.core.state import validate
 
 
 def _advance(scenario, run_ids, months=20):

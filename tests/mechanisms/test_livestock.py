@@ -2,8 +2,9 @@
 
 import numpy as np
 
+from ottepel.core.catalog import parameters_model
 from ottepel.core.mechanisms import livestock
-from ottepel.core.params import parameters_model, to_runtime
+from ottepel.core.params import to_runtime
 
 
 def _params():

@@ -107,7 +107,7 @@ def history_targets(scenario: Scenario, holdout_from: int | None = DEFAULT_HOLDO
         DataFrame: variable, series, kind, year (of the record), model_year, value (in
         model units), held_out.
     """
-    from ottepel.core.engine import national_catalog
+    from ottepel.core.catalog import national_catalog
     from ottepel.data import load_series
     from ottepel.ensemble.batch import december_index
     from ottepel.ensemble.results import HISTORY_MAP

@@ -82,7 +82,7 @@ def all_priors(batchable_only: bool = False) -> dict[str, Prior]:
     Args:
         batchable_only: only parameters of groups that accept a run axis (``RUN_AXIS``).
     """
-    from ottepel.core.params import parameter_table
+    from ottepel.core.catalog import parameter_table
 
     return {
         r["path"]: Prior(r["path"], float(r["lo"]), float(r["hi"]), r["prior"] or "uniform",

@@ -10,12 +10,12 @@ from __future__ import annotations
 import html
 import os
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ottepel.analysis.report_sections import SECTIONS, _table_html
 from ottepel.ensemble.results import HISTORY_MAP, Result, grain_fit
 
 CHART_VARS = [
@@ -27,8 +27,6 @@ CHART_VARS = [
     "us_tension",
 ]
 
-Section = Callable[[Result], "tuple[str, str] | None"]
-SECTIONS: list[Section] = []
 
 
 def fan_figure(result: Result, var: str):
@@ -73,11 +71,6 @@ def year_table(result: Result, variables: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _table_html(df: pd.DataFrame) -> str:
-    return df.to_html(index=False, float_format=lambda x: f"{x:,.2f}", na_rep="", border=0,
-                      classes="tbl")
-
-
 def grain_section(result: Result) -> tuple[str, str]:
     """The grain harvest against the official series, year by year."""
     fit = grain_fit(result).reset_index(names="year")
@@ -104,7 +97,6 @@ def write_report(result: Result, path: str | Path, title: str | None = None) -> 
     """Write the HTML report atomically and return its path."""
     from plotly.offline import get_plotlyjs
 
-    from ottepel.analysis import report_sections  # noqa: F401  (registers the domain sections)
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

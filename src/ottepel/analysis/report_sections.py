@@ -1,14 +1,21 @@
 """Report sections contributed by the politics, planning and society domains.
 
 Each section is a function ``(result) -> (title, html) | None`` registered in
-``ottepel.analysis.report.SECTIONS``; it returns None when its domain's outputs are absent.
+``SECTIONS``, which the report reads; it returns None when its domain's outputs are absent.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
-from ottepel.analysis.report import SECTIONS, _table_html
+Section = Callable[..., "tuple[str, str] | None"]  # Result -> (title, html) or None
+
+
+def _table_html(df: pd.DataFrame) -> str:
+    return df.to_html(index=False, float_format=lambda x: f"{x:,.2f}", na_rep="", border=0,
+                      classes="tbl")
 
 
 def political_record(result) -> tuple[str, str] | None:
@@ -85,4 +92,4 @@ def society_and_bloc(result) -> tuple[str, str] | None:
     return "Society, repression and the bloc", html
 
 
-SECTIONS.extend([political_record, two_sets_of_books, society_and_bloc])
+SECTIONS: list[Section] = [political_record, two_sets_of_books, society_and_bloc]

@@ -99,7 +99,7 @@ def khrushchev_id() -> float | None:
 
 def key_outputs(scenario: Scenario, note: Callable[[str], None] = print) -> list[Output]:
     """The key outputs this scenario can produce (missing ones are skipped with a note)."""
-    from ottepel.core.engine import national_catalog
+    from ottepel.core.catalog import national_catalog
 
     cat = national_catalog()
     dec = december_index(scenario)

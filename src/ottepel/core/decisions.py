@@ -77,11 +77,14 @@ class Decisions:
         months: (months,) datetime64[M], the simulated months.
         values: lever name -> (months,) or (months, regions) float64.
         schedule: the individual decisions in date order.
+        levers: lever name -> its :class:`Lever` (kind and default), as the mechanisms
+            declare them (given by the scenario compiler, so this module needs no registry).
     """
 
     months: np.ndarray
     values: dict[str, np.ndarray]
     schedule: tuple[CompiledDecision, ...] = field(default=())
+    levers: dict[str, Lever] = field(default_factory=dict)
 
     def at(self, lever: str, month: int) -> np.ndarray | float:
         """Value of a lever in a month: a float, or (regions,) for a regional lever."""
@@ -96,15 +99,13 @@ class Decisions:
     @cached_property
     def sponsor_tables(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """Per lever: (sponsor index per month, -1 if none; baseline value per month)."""
-        from ottepel.core.mechanisms import LEVERS
-
         n = len(self.months)
         years = self.months.astype("datetime64[Y]").astype(int) + 1970
         month_idx = np.arange(n)
         out = {}
         for name, vals in self.values.items():
             sponsor, base = np.full(n, -1, dtype=np.int64), np.array(vals, dtype=float)
-            lever = LEVERS.get(name)
+            lever = self.levers.get(name)
             for d in (d for d in self.schedule if d.lever == name and lever is not None):
                 default = np.full(vals.shape[1:], lever.default)
                 if lever.kind == "level":

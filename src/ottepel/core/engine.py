@@ -16,10 +16,12 @@ import numpy as np
 import pandas as pd
 
 from ottepel.core import mechanisms
+from ottepel.core.catalog import national_catalog, regional_catalog
+from ottepel.core.invariants import validate
 from ottepel.core.params import RuntimeParams
 from ottepel.core.rng import Streams
 from ottepel.core.scenario import Scenario
-from ottepel.core.state import Clock, Context, State, validate
+from ottepel.core.state import Clock, Context, State
 from ottepel.data import load_regions
 
 EVENT_COLUMNS = ["run", "month", "kind", "actors", "magnitude", "causes"]
@@ -85,22 +87,6 @@ class ChunkOutput:
     national: dict[str, np.ndarray]
     regional: dict[str, np.ndarray]
     events: pd.DataFrame
-
-
-def national_catalog() -> dict[str, tuple[str, str, str]]:
-    """All national output variables: name -> (unit, cadence, description)."""
-    out: dict[str, tuple[str, str, str]] = {}
-    for mech in mechanisms.ORDER:
-        out.update(getattr(mech, "NATIONAL", {}))
-    return out
-
-
-def regional_catalog() -> dict[str, tuple[str, str]]:
-    """All regional output variables: name -> (unit, description)."""
-    out: dict[str, tuple[str, str]] = {}
-    for mech in mechanisms.ORDER:
-        out.update(getattr(mech, "REGIONAL", {}))
-    return out
 
 
 _ALLOCATOR_TUNED = False

@@ -20,6 +20,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ottepel.core.mechanisms.grain import balance_variables
+from ottepel.core.state import check_arrays
+
 LAND_TOLERANCE_MHA = 1e-9
 BALANCE_TOLERANCE_MT = 1e-6
 GROWING_SEASON = range(4, 9)  # April (sowing) to August; September is harvest
@@ -56,8 +59,6 @@ def check_grain_balance(state) -> list[str]:
     g = state.domains.get("grain")
     if g is None or getattr(g, "balance", None) is None:
         return []
-    from ottepel.core.mechanisms.grain import balance_variables
-
     residual = balance_variables(g.balance, g.stock)["grain_balance_residual_mt"]
     scale = 1.0 + np.abs(g.balance.harvest_mt) + np.abs(g.stock)
     bad = np.flatnonzero(np.abs(residual) > BALANCE_TOLERANCE_MT * scale)
@@ -70,3 +71,10 @@ def check_grain_balance(state) -> list[str]:
 def check(state) -> list[str]:
     """All cross-domain invariants that apply to the domains present."""
     return check_land(state) + check_grain_balance(state)
+
+
+def validate(state, invariants: bool = True) -> list[str]:
+    """Every problem of a state: its arrays (shapes, finite, non-negative) and, unless
+    ``invariants=False`` (a test stepping one mechanism alone), the cross-domain invariants."""
+    problems = check_arrays(state)
+    return problems + check(state) if invariants else problems

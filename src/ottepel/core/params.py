@@ -58,22 +58,6 @@ class ParamGroup(BaseModel):
     RUN_AXIS: ClassVar[bool] = True
 
 
-def _groups() -> dict[str, type[ParamGroup]]:
-    from ottepel.core.mechanisms import PARAM_GROUPS
-
-    return PARAM_GROUPS
-
-
-def parameters_model() -> type[BaseModel]:
-    """Build the top-level pydantic model with one field per mechanism group."""
-    from pydantic import create_model
-
-    fields = {name: (cls, Field(default_factory=cls)) for name, cls in _groups().items()}
-    return create_model(
-        "Parameters", __config__=ConfigDict(frozen=True, extra="forbid"), **fields
-    )
-
-
 class RuntimeParams:
     """Immutable attribute tree of parameter values (floats or (runs,) arrays)."""
 
@@ -136,25 +120,3 @@ def to_runtime(model: BaseModel, overrides: dict[str, Any] | None = None) -> Run
     for path, value in (overrides or {}).items():
         rp = rp.replace(path, np.asarray(value, dtype=float) if np.ndim(value) else float(value))
     return rp
-
-
-def parameter_table() -> list[dict[str, Any]]:
-    """Every parameter with its default, range, unit, prior and source (for docs/calibration)."""
-    rows = []
-    for group, cls in _groups().items():
-        for name, f in cls.model_fields.items():
-            extra = f.json_schema_extra or {}
-            rows.append(
-                {
-                    "path": f"{group}.{name}",
-                    "default": f.default,
-                    "lo": extra.get("lo"),
-                    "hi": extra.get("hi"),
-                    "unit": extra.get("unit"),
-                    "prior": extra.get("prior"),
-                    "source": extra.get("source"),
-                    "description": f.description,
-                    "run_axis": cls.RUN_AXIS,
-                }
-            )
-    return rows

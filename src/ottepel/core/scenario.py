@@ -37,8 +37,9 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ottepel.core.catalog import parameters_model
 from ottepel.core.decisions import CompiledDecision, Decisions, compile_lever
-from ottepel.core.params import RuntimeParams, parameters_model, to_runtime
+from ottepel.core.params import RuntimeParams, to_runtime
 from ottepel.core.tomlpos import TomlLines
 from ottepel.data import load_regions
 
@@ -631,7 +632,7 @@ def _compile_decisions(items: list[tuple[DecisionSpec, _Origin]], months: np.nda
                                          float(np.sum(value))))
     values = {name: compile_lever(lv, months, regions.n, entries[name])
               for name, lv in levers.items()}
-    return Decisions(months=months, values=values, schedule=tuple(schedule))
+    return Decisions(months=months, values=values, schedule=tuple(schedule), levers=_levers())
 
 
 def _chain(ref: str | Path, base_dir: Path | None) -> list[tuple[ScenarioSpec, Path, TomlLines]]:
@@ -690,7 +691,7 @@ def posterior_defaults(path: str | Path | None = None) -> tuple[dict[str, dict[s
     """
     import warnings
 
-    from ottepel.core.params import parameter_table
+    from ottepel.core.catalog import parameter_table
 
     if path is None:
         path = Path(str(resources.files("ottepel").joinpath("data/posterior.toml")))

@@ -102,11 +102,11 @@ def domain_arrays(state: State) -> dict[str, np.ndarray]:
     return out
 
 
-def validate(state: State, invariants: bool = True) -> list[str]:
-    """Check shapes, finiteness and non-negativity of every domain array, and invariants.
+def check_arrays(state: State) -> list[str]:
+    """Check shapes, finiteness and non-negativity of every domain array.
 
-    The cross-domain invariants are in :mod:`ottepel.core.invariants`; they hold between whole
-    monthly steps, so a test stepping one mechanism alone passes ``invariants=False``.
+    :func:`ottepel.core.invariants.validate` adds the cross-domain invariants, which hold
+    between whole monthly steps.
 
     Returns:
         A list of problems (empty when the state is sound).
@@ -126,13 +126,7 @@ def validate(state: State, invariants: bool = True) -> list[str]:
             signed = (f.metadata or {}).get("signed", False)
             if not signed and np.any(v < -1e-9):
                 problems.append(f"{dname}.{f.name}: negative values")
-    if not invariants:
-        return problems
-    from ottepel.core.invariants import (
-        check,  # cross-domain invariants (land, grain balance, offices)
-    )
-
-    return problems + check(state)
+    return problems
 
 
 @dataclass(frozen=True)

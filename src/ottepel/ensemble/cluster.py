@@ -32,7 +32,7 @@ def _run(scenario: Scenario, a: int, b: int, seed: int, params: RuntimeParams | 
     chunk = run_chunk(scenario, np.arange(a, b), seed, params, debug)
     if write_to is None:
         return chunk
-    from ottepel.ensemble.store import write_chunk_files
+    from ottepel.ensemble.chunks import write_chunk_files
 
     return write_chunk_files(write_to[0], write_to[1], scenario, seed, chunk)
 

@@ -72,7 +72,7 @@ class Result:
         chunks = sorted(chunks, key=lambda c: int(c.run_ids[0]))
         runs = np.concatenate([c.run_ids for c in chunks])
         months = to_month64(scenario.months)
-        from ottepel.core.engine import national_catalog, regional_catalog
+        from ottepel.core.catalog import national_catalog, regional_catalog
 
         cat = national_catalog()
         nat = xr.Dataset(

@@ -6,7 +6,7 @@ it writes each chunk to Parquet (resumable, optionally on Dask) and loads the re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -14,13 +14,8 @@ import numpy as np
 from ottepel.core.engine import run_chunk
 from ottepel.core.params import RuntimeParams
 from ottepel.core.scenario import Scenario, load_scenario
+from ottepel.ensemble.chunks import chunk_bounds
 from ottepel.ensemble.results import Result
-
-
-def chunk_bounds(runs: int, chunk_size: int, start: int = 0) -> Iterator[tuple[int, int]]:
-    """(start, stop) of each chunk of a run range."""
-    for a in range(start, runs, chunk_size):
-        yield a, min(a + chunk_size, runs)
 
 
 def simulate(scenario: str | Path | Scenario = "khrushchev-1953", runs: int = 100, seed: int = 0,

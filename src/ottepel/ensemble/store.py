@@ -30,8 +30,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -48,8 +46,12 @@ import pyarrow.parquet as pq
 from ottepel.core.engine import ChunkOutput, run_chunk
 from ottepel.core.params import RuntimeParams
 from ottepel.core.scenario import Scenario
-from ottepel.ensemble.results import Result, to_month64
-from ottepel.ensemble.simulate import chunk_bounds
+from ottepel.ensemble.chunks import (
+    _sha256,
+    chunk_bounds,
+    write_chunk_files,
+)
+from ottepel.ensemble.results import Result
 
 CATALOG = "catalog.duckdb"
 KINDS = ("national", "regional", "events")
@@ -84,43 +86,6 @@ def _json_default(x):
     return str(x)
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def _atomic_write_table(table: pa.Table, path: Path) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".parquet", dir=path.parent)
-    os.close(fd)
-    try:
-        keys = [c for c in ("run", "month", "region", "kind", "actors") if c in table.column_names]
-        pq.write_table(table, tmp, compression="zstd", compression_level=1, use_dictionary=keys)
-        with open(tmp, "rb") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename durable (POSIX); a no-op where directories cannot be opened."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 @contextmanager
 def _ensemble_lock(folder: Path) -> Iterator[None]:
     """Hold ``<folder>/.lock`` while writing an ensemble; a second writer gets StoreError."""
@@ -145,57 +110,6 @@ def _sweep_temporary(folder: Path) -> None:
     """Remove temporary files a crashed writer left (only under the ensemble lock)."""
     for tmp in folder.glob(".tmp-*.parquet"):
         tmp.unlink(missing_ok=True)
-
-
-def chunk_tables(chunk: ChunkOutput, scenario: Scenario) -> dict[str, pa.Table]:
-    """Long tables of a chunk's outputs, keyed by (run, month[, region]).
-
-    Rows are run-major, then month, then region in the packaged order; ``region`` is a
-    dictionary-encoded string column (built from integer codes, no Python strings).
-    """
-    from ottepel.data import load_regions
-
-    n, nm = len(chunk.run_ids), len(scenario.months)
-    months = to_month64(scenario.months)
-    nat = {"run": np.repeat(chunk.run_ids, nm), "month": np.tile(months, n)}
-    nat.update({k: v.reshape(-1) for k, v in chunk.national.items()})
-    decs = to_month64(scenario.months[(scenario.months.astype(int) % 12) == 11])
-    codes = load_regions().code
-    ny, nr = len(decs), len(codes)
-    region = pa.DictionaryArray.from_arrays(
-        pa.array(np.tile(np.arange(nr, dtype=np.int16), n * ny)), pa.array(codes.tolist()))
-    reg = {"run": np.repeat(chunk.run_ids, ny * nr), "month": np.tile(np.repeat(decs, nr), n),
-           "region": region}
-    reg.update({k: v.reshape(-1) for k, v in chunk.regional.items()})
-    ev = chunk.events.copy()
-    ev["month"] = pd.to_datetime(ev["month"]).astype("datetime64[ns]")
-    for c in ("actors", "causes", "kind"):
-        ev[c] = ev[c].astype(str)
-    return {
-        "national": pa.table(nat),
-        "regional": pa.table(reg),
-        "events": pa.Table.from_pandas(ev, preserve_index=False),
-    }
-
-
-def write_chunk_files(root: Path, key: str, scenario: Scenario, seed: int,
-                      chunk: ChunkOutput) -> list[tuple]:
-    """Write a chunk's three Parquet files atomically; return their catalogue rows.
-
-    Touches only files (never the catalogue), so Dask workers on the same filesystem
-    can call it and send the client a few rows instead of the chunk's arrays.
-    """
-    root = Path(root)
-    folder = root / key
-    folder.mkdir(parents=True, exist_ok=True)
-    a, b = int(chunk.run_ids[0]), int(chunk.run_ids[-1]) + 1
-    rows = []
-    for kind, table in chunk_tables(chunk, scenario).items():
-        path = folder / f"{kind}_{a:08d}_{b:08d}.parquet"
-        _atomic_write_table(table, path)
-        rows.append((key, scenario.name, seed, a, b, kind, str(path.relative_to(root)),
-                     _sha256(path), table.num_rows))
-    return rows
 
 
 class Store:
@@ -608,7 +522,7 @@ def load_result(files: dict[str, list[str]], scenario_name: str, seed: int,
     """
     import xarray as xr
 
-    from ottepel.core.engine import national_catalog, regional_catalog
+    from ottepel.core.catalog import national_catalog, regional_catalog
     from ottepel.data import load_regions
 
     wanted = np.arange(runs) if np.isscalar(runs) else np.unique(np.asarray(runs, np.int64))

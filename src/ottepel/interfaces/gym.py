@@ -62,7 +62,7 @@ import numpy as np
 from gymnasium import spaces
 
 from ottepel.analysis import politics_view
-from ottepel.core import engine, mechanisms
+from ottepel.core import catalog, engine, mechanisms
 from ottepel.core.decisions import Decisions
 from ottepel.core.scenario import Scenario, load_scenario
 from ottepel.interfaces.play import national_values  # one definition, shared with the game
@@ -146,7 +146,7 @@ class FirstSecretaryEnv(gym.Env):
         self.role = role.lower()
         self.weights = {**REWARD_WEIGHTS, **(reward_weights or {})}
         self.levers = self._pick_levers(levers)
-        cat = engine.national_catalog()
+        cat = catalog.national_catalog()
         self.obs_vars = [(v, s) for v, s in OBSERVATIONS if v in cat]
         self.cadence = {v: cat[v][1] for v, _ in self.obs_vars}
         self.politics = has_politics()
@@ -183,7 +183,7 @@ class FirstSecretaryEnv(gym.Env):
         sc = self.scenario
         self._state = engine.initial_state(sc, np.array([self.run]), self.ottepel_seed)
         values = {k: np.array(v, copy=True) for k, v in sc.decisions.values.items()}
-        self._decisions = Decisions(sc.decisions.months, values, sc.decisions.schedule)
+        self._decisions = Decisions(sc.decisions.months, values, sc.decisions.schedule, sc.decisions.levers)
         getattr(self._decisions, "sponsor_tables", None)  # politics gating: from history
         self._month = 0
         self._annual: dict[str, float] = {}

@@ -42,7 +42,7 @@ from typing import Any
 
 import numpy as np
 
-from ottepel.core import engine, mechanisms
+from ottepel.core import catalog, engine, mechanisms
 from ottepel.core.decisions import Decisions
 from ottepel.core.scenario import Scenario, load_scenario
 
@@ -202,7 +202,7 @@ class Game:
         self._player_set: dict[str, float] = {}
         self._annual: dict[int, dict[str, float]] = {}
         self._current: dict[str, float] = {}
-        self._catalog = engine.national_catalog()
+        self._catalog = catalog.national_catalog()
         self._politics = politics_view(self._state, self.role)
 
     # -- construction ------------------------------------------------------------

@@ -135,7 +135,7 @@ def run(
 ) -> None:
     """Replay a scenario as an ensemble; print model vs history; write the HTML report."""
     from ottepel.analysis.report import write_report
-    from ottepel.core.engine import national_catalog
+    from ottepel.core.catalog import national_catalog
     from ottepel.ensemble.simulate import simulate
     from ottepel.ensemble.store import StoreError
 
@@ -191,7 +191,7 @@ def scenarios() -> None:
 @app.command()
 def params() -> None:
     """List every parameter with its default, range, unit and source."""
-    from ottepel.core.params import parameter_table
+    from ottepel.core.catalog import parameter_table
 
     table = Table("parameter", "default", "range", "unit", "source", show_lines=False)
     for r in parameter_table():
@@ -203,7 +203,7 @@ def params() -> None:
 @app.command()
 def variables() -> None:
     """List the national output variables."""
-    from ottepel.core.engine import national_catalog
+    from ottepel.core.catalog import national_catalog
 
     table = Table("variable", "unit", "cadence", "description")
     for k, (u, c, d) in national_catalog().items():

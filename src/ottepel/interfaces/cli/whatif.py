@@ -21,7 +21,7 @@ def _num(x: float) -> str:
 
 
 def _check_vars(variables: str | None, default: list[str]) -> list[str]:
-    from ottepel.core.engine import national_catalog
+    from ottepel.core.catalog import national_catalog
     from ottepel.interfaces.cli.app import fail
 
     cat = national_catalog()

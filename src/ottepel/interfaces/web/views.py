@@ -28,7 +28,7 @@ def clean(values: Any) -> list[float | None]:
 @lru_cache(maxsize=1)
 def catalog() -> dict[str, Any]:
     """National and regional variables with units, and each one's reported twin."""
-    from ottepel.core.engine import national_catalog, regional_catalog
+    from ottepel.core.catalog import national_catalog, regional_catalog
     from ottepel.ensemble.results import HISTORY_MAP
 
     nat = national_catalog()
