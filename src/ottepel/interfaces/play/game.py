@@ -1,33 +1,4 @@
-"""Turn-based play: one run of a scenario, stepped a quarter at a time by a player.
-
-The same core serves the terminal game, the web dashboard and the Gymnasium env. A
-:class:`Game` holds one run (``runs=1``) of a scenario and steps it month by month with
-``engine.step``, exactly as ``engine.run_chunk`` does, so a game in which the player
-changes nothing is bit-identical to run 0 of ``simulate(scenario, runs=1, seed=seed)``.
-
-A turn is a quarter (three months). Before a turn the player may set any policy lever
-(``choices()`` lists them with kind, range, unit, meaning and current value). A choice
-holds from the current month until the player changes it: the rest of the historical
-schedule for that lever is set aside, while levers the player never touches follow the
-scenario's schedule. Annual plans (maize, ploughing, procurement, exports) are read by
-the mechanisms in a given month (sowing in April, harvest in September), so a plan set
-after that month takes effect the next year. A regional lever (virgin ploughing) is
-chosen as one national amount, spread over regions by the scenario's own pattern for
-that lever. Pulse levers fire once, in the first month of the coming turn.
-
-The game ends when the horizon is reached or the player's leader is removed. Removal
-is read from the ``politics`` domain if the model has one (see :func:`politics_view`
-for the fields it expects). A game is saved as JSON (scenario, seed, role and the
-choices of every turn); loading replays it, deterministically.
-
-Example::
-
-    game = Game.new("khrushchev-1953", seed=0)
-    game.apply({"maize_target_mha": 10.0})
-    report = game.advance()          # March-May 1953
-    game.save("game.json")
-    same = Game.load("game.json")    # replays to the same state
-"""
+"""The :class:`Game`: one run of a scenario stepped a turn at a time (see the package docstring)."""
 
 from __future__ import annotations
 
@@ -36,7 +7,6 @@ import json
 import math
 import os
 import tempfile
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -45,123 +15,29 @@ import numpy as np
 from ottepel.core import catalog, engine, mechanisms
 from ottepel.core.decisions import Decisions
 from ottepel.core.scenario import Scenario, load_scenario
-
-SAVE_FORMAT = "ottepel-game"
-SAVE_VERSION = 1
-MONTHS_PER_TURN = 3
-
-# Levers offered first, in this order; any other lever follows alphabetically.
-MAIN_LEVERS = (
-    "invest_share_group_a", "invest_share_group_b", "invest_share_agriculture",
-    "invest_share_housing", "defence_share", "maize_target_mha", "virgin_ploughing_mha",
-    "procurement_price_grain", "procurement_price_livestock", "grain_procurement_plan_mt",
-    "grain_exports_plan_mt", "prefab_share",
+from ottepel.interfaces.play.rules import (
+    INDICATORS,
+    KNOWN_LEADERS,
+    MAIN_LEVERS,
+    MONTHS_PER_TURN,
+    GameError,
 )
-
-# The dashboard: national variables shown each turn (those the model has).
-INDICATORS = (
-    "grain_harvest_mt", "meat_production_mt", "milk_production_mt", "housing_completed_mn_m2",
-    "living_space_m2_per_capita", "industrial_output_index", "consumer_goods_index",
-    "population_mn", "state_grain_stock_mt", "grain_imports_mt", "grain_exports_mt",
+from ottepel.interfaces.play.saves import (
+    SAVE_FORMAT,
+    SAVE_VERSION,
+    check_save,
+    is_packaged,
+    verify,
 )
-
-# Leaders a player may take the role of when the model has no politics domain yet.
-KNOWN_LEADERS = (
-    "khrushchev", "malenkov", "beria", "molotov", "kaganovich", "voroshilov", "bulganin",
-    "mikoyan", "saburov", "pervukhin", "shepilov", "zhukov", "suslov", "brezhnev", "kosygin",
-    "kozlov",
+from ottepel.interfaces.play.views import (
+    event_rows,
+    finite,
+    leader_names,
+    month_str,
+    national_values,
+    politics_view,
+    reported_counterpart,
 )
-
-
-class GameError(ValueError):
-    """A move is not allowed (unknown lever, value out of range, game over, bad save)."""
-
-
-def reported_counterpart(var: str, names: Any) -> str | None:
-    """The official ("reported") twin of a true variable, if the model outputs one.
-
-    ``grain_harvest_mt`` -> ``grain_harvest_reported_mt``; also tried: ``<var>_reported``
-    and ``<var>_official``.
-    """
-    stem, _, unit = var.rpartition("_")
-    candidates = [f"{stem}_reported_{unit}"] if stem else []
-    candidates += [f"{var}_reported", f"{var}_official"]
-    return next((c for c in candidates if c in names and c != var), None)
-
-
-def _finite(x: Any) -> float | None:
-    """A plain float, or None for NaN/inf (JSON has no NaN)."""
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
-
-
-def _month_str(months: np.ndarray, m: int) -> str:
-    return str(months[min(m, len(months) - 1)])
-
-
-def national_values(state) -> dict[str, float]:
-    """Every national output variable of run 0 in the current month (NaN where undefined)."""
-    out: dict[str, float] = {}
-    for mech in mechanisms.ORDER:
-        if hasattr(mech, "national"):
-            with np.errstate(divide="ignore", invalid="ignore"):
-                for k, v in mech.national(state).items():
-                    out[k] = float(np.asarray(v, dtype=float).reshape(-1)[0])
-    return out
-
-
-def _leader_names(pol: Any) -> list[str]:
-    names = getattr(pol, "leaders", None)
-    if names is None:
-        mod = getattr(mechanisms, "politics", None)
-        names = getattr(mod, "LEADERS", None)
-    if names is None:
-        return []
-    return [str(getattr(n, "name", n)) for n in names]
-
-
-def politics_view(state, role: str) -> dict[str, Any] | None:
-    """What the player sees of politics in run 0, or None if the model has no politics.
-
-    If ``ottepel.core.mechanisms.politics`` defines ``player_view(state, run, leader) -> dict``
-    it is used as is (it should return at least ``first_secretary`` (str),
-    ``leader_power`` (float, 0..1) and ``removed`` (bool)). Otherwise the politics domain
-    state is read by duck typing; expected fields (run axis first):
-
-    - ``leaders``: names, in the order of the leader axis (or module-level ``LEADERS``);
-    - ``first_secretary``: (runs,) int index into ``leaders`` (or the name, str);
-    - ``power``: (runs, leaders) float, each leader's share of power (0..1);
-    - ``status``: optional (runs, leaders), 0 or ``"active"`` while the leader is in play.
-
-    A leader counts as removed when his status is no longer active.
-    """
-    pol = state.domains.get("politics")
-    if pol is None:
-        return None
-    mod = getattr(mechanisms, "politics", None)
-    if mod is not None and hasattr(mod, "player_view"):
-        return dict(mod.player_view(state, 0, role))
-    names = _leader_names(pol)
-    lower = [n.lower() for n in names]
-    me = lower.index(role.lower()) if role.lower() in lower else None
-    view: dict[str, Any] = {"first_secretary": None, "leader_power": None, "removed": False}
-    fs = getattr(pol, "first_secretary", None)
-    if fs is not None:
-        fs0 = np.asarray(fs).reshape(-1)[0]
-        is_index = np.issubdtype(np.asarray(fs0).dtype, np.integer)
-        view["first_secretary"] = names[int(fs0)] if is_index and 0 <= fs0 < len(names) else str(fs0)
-    power = getattr(pol, "power", None)
-    if power is not None and me is not None:
-        view["leader_power"] = _finite(np.asarray(power)[0, me])
-        view["power"] = {n: _finite(v) for n, v in zip(names, np.asarray(power)[0], strict=False)}
-    status = getattr(pol, "status", None)
-    if status is not None and me is not None:
-        s = np.asarray(status)[0, me]
-        view["removed"] = not (s == 0 or str(s) == "active")
-    return view
 
 
 class Game:
@@ -216,7 +92,7 @@ class Game:
     def _check_role(self, role: str) -> str:
         role = str(role).strip().lower()
         pol = self._state.domains.get("politics")
-        names = [n.lower() for n in _leader_names(pol)] if pol is not None else []
+        names = [n.lower() for n in leader_names(pol)] if pol is not None else []
         allowed = names or list(KNOWN_LEADERS)
         if role not in allowed:
             raise GameError(f"unknown role {role!r}; allowed: {', '.join(allowed)}")
@@ -231,7 +107,7 @@ class Game:
     @property
     def date(self) -> str:
         """The next month to be played, YYYY-MM (the last month once the game is over)."""
-        return _month_str(self.months, self._month)
+        return month_str(self.months, self._month)
 
     @property
     def state(self):
@@ -373,13 +249,13 @@ class Game:
         self._current = national_values(state)
         if clock.month_of_year == 12:
             self._annual[clock.year] = {k: v for k, v in self._current.items()}
-        events.extend(_event_rows(state, str(self.months[m])))
+        events.extend(event_rows(state, str(self.months[m])))
         self._politics = politics_view(state, self.role)
 
     def _report(self, start: int, events: list[dict[str, Any]]) -> dict[str, Any]:
         return {
-            "turn": self.turn, "from": _month_str(self.months, start),
-            "to": _month_str(self.months, self._month - 1), "date": self.date,
+            "turn": self.turn, "from": month_str(self.months, start),
+            "to": month_str(self.months, self._month - 1), "date": self.date,
             "choices": dict(self._history[-1]["choices"]), "indicators": self.indicators(), "events": events, "politics": self._politics,
             "over": self.over, "reason": self.reason,
         }
@@ -398,18 +274,18 @@ class Game:
             twin = reported_counterpart(var, self._catalog)
             if cadence == "monthly":
                 src = self._current
-                as_of = _month_str(self.months, self._month - 1) if self._month else None
+                as_of = month_str(self.months, self._month - 1) if self._month else None
             else:
                 year = max(self._annual) if self._annual else None
                 src, as_of = (self._annual[year], str(year)) if year else ({}, None)
             out[var] = {"label": desc, "unit": unit, "cadence": cadence, "as_of": as_of,
-                        "value": _finite(src.get(var)),
-                        "reported": _finite(src.get(twin)) if twin else None}
+                        "value": finite(src.get(var)),
+                        "reported": finite(src.get(twin)) if twin else None}
         return out
 
     def annual_records(self) -> dict[int, dict[str, float | None]]:
         """December values of every national variable, by year played."""
-        return {y: {k: _finite(v) for k, v in rec.items()} for y, rec in self._annual.items()}
+        return {y: {k: finite(v) for k, v in rec.items()} for y, rec in self._annual.items()}
 
     # -- views and persistence -----------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -429,10 +305,10 @@ class Game:
 
         return {
             "format": SAVE_FORMAT, "version": SAVE_VERSION, "ottepel": __version__,
-            "scenario": self.scenario.name if _is_packaged(self.scenario) else self.scenario.path,
+            "scenario": self.scenario.name if is_packaged(self.scenario) else self.scenario.path,
             "seed": self.seed, "role": self.role, "months_per_turn": self.months_per_turn,
             "turns": self._history, "pending": dict(self._pending),
-            "check": {"date": self.date, "state_grain_stock_mt": _finite(
+            "check": {"date": self.date, "state_grain_stock_mt": finite(
                 self._current.get("state_grain_stock_mt"))},
         }
 
@@ -457,7 +333,7 @@ class Game:
         Raises:
             GameError: malformed save, unknown scenario or a move that is not allowed.
         """
-        spec = _check_save(data)
+        spec = check_save(data)
         if allowed_scenarios is not None and spec["scenario"] not in allowed_scenarios:
             raise GameError(f"unknown scenario {spec['scenario']!r}; allowed: "
                             f"{', '.join(allowed_scenarios)}")
@@ -474,7 +350,7 @@ class Game:
             game.advance()
         if spec["pending"]:
             game.apply(spec["pending"])
-        _verify(game, spec.get("check"))
+        verify(game, spec.get("check"))
         return game
 
     @classmethod
@@ -485,59 +361,3 @@ class Game:
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise GameError(f"{path}: cannot read the save file ({exc})") from None
         return cls.from_save(data)
-
-
-def _is_packaged(sc: Scenario) -> bool:
-    from importlib import resources
-
-    from ottepel.core.scenario import packaged_scenarios
-
-    if sc.name not in packaged_scenarios():
-        return False
-    ref = resources.files("ottepel").joinpath(f"scenarios/{sc.name}.toml")
-    with resources.as_file(ref) as p:
-        return Path(p).resolve() == Path(sc.path).resolve()
-
-
-def _check_save(data: Any) -> dict[str, Any]:
-    """Validate a save file's structure; returns it."""
-    if not isinstance(data, dict) or data.get("format") != SAVE_FORMAT:
-        raise GameError(f"not an ottepel save file (expected format {SAVE_FORMAT!r})")
-    if data.get("version") != SAVE_VERSION:
-        raise GameError(f"unsupported save version {data.get('version')!r}; expected {SAVE_VERSION}")
-    types = {"scenario": str, "seed": int, "role": str, "months_per_turn": int, "turns": list}
-    for key, typ in types.items():
-        if not isinstance(data.get(key), typ) or isinstance(data.get(key), bool):
-            raise GameError(f"save file: field {key!r} must be {typ.__name__}")
-    data.setdefault("pending", {})
-    for i, t in enumerate(data["turns"]):
-        if not isinstance(t, dict) or not isinstance(t.get("choices"), dict):
-            raise GameError(f"save file: turns[{i}] must have a 'choices' mapping")
-    return data
-
-
-def _verify(game: Game, check: Any) -> None:
-    """Warn if a replay did not end where the save file says (model changed since)."""
-    if not isinstance(check, dict):
-        return
-    now = _finite(game._current.get("state_grain_stock_mt"))
-    want = check.get("state_grain_stock_mt")
-    if check.get("date") != game.date or (want is not None and now != want):
-        warnings.warn("the replayed game differs from the save file: the model or scenario "
-                      "changed since it was saved", stacklevel=3)
-
-
-def _event_rows(state, month: str) -> list[dict[str, Any]]:
-    """The events of run 0 in the month just stepped, as plain dicts."""
-    rows = []
-    for b in state.events:
-        hit = np.flatnonzero(np.asarray(b.runs) == 0)
-        if not len(hit):
-            continue
-        i = int(hit[0])
-        row = {"month": month, "kind": b.kind, "magnitude": _finite(b.magnitude[i])}
-        for attr in ("actors", "causes", "source"):
-            v = getattr(b, attr, "")
-            row[attr] = str(v[i]) if isinstance(v, np.ndarray) and v.ndim else str(v)
-        rows.append(row)
-    return rows
