@@ -149,6 +149,7 @@ def test_months_in_office(monkeypatch):
     import xarray as xr
 
     import ottepel.analysis.assess as oa
+    import ottepel.analysis.assess.policies as oa_policies
     from ottepel.ensemble.results import Result
 
     months = np.arange(np.datetime64("1963-12"), np.datetime64("1965-01")).astype("datetime64[ns]")
@@ -156,7 +157,7 @@ def test_months_in_office(monkeypatch):
     nat = xr.Dataset({"first_secretary": (("run", "month"), fs)},
                      coords={"run": [0, 1], "month": months})
     res = Result("x", 0, nat, xr.Dataset(), pd.DataFrame())
-    monkeypatch.setattr(oa, "_leader_code", lambda name: 0.0)
+    monkeypatch.setattr(oa_policies, "leader_code", lambda name: 0.0)
     m = Metric("tenure", "g", "first_secretary", "t", 1964, 1964, kind="tenure")
     assert list(oa.months_in_office(res, "Khrushchev", m)) == [12.0, 4.0]
     assert list(oa.in_office_at_end(res, "Khrushchev")) == [1.0, 0.0]
