@@ -17,7 +17,7 @@ LAYERS = ["interfaces", "analysis", "ensemble", "core", "data"]  # top to bottom
 MAX_LINES = 500
 # Known debts being paid off (issue 19): each entry goes when its module is split or its
 # circle broken, and the lists only shrink.
-FAT_ALLOWED = {"ensemble/store.py", "core/scenario.py", "core/mechanisms/moves.py",
+FAT_ALLOWED = {"core/scenario.py", "core/mechanisms/moves.py",
                "core/mechanisms/politics.py", "core/mechanisms/planning.py"}
 CIRCLES_ALLOWED = [{"ottepel.core.mechanisms.moves", "ottepel.core.mechanisms.struggle"}]
 

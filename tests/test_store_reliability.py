@@ -19,6 +19,7 @@ import textwrap
 from pathlib import Path
 
 import numpy as np
+import pyarrow.parquet as pq
 import pytest
 import xarray as xr
 from typer.testing import CliRunner
@@ -74,7 +75,7 @@ def full_run(root: Path, scenario_path: Path):
 
 def test_exception_mid_write_leaves_no_partial_chunk_and_resume_completes(
         tmp_path, scenario_path, reference, monkeypatch):
-    real_write = store_mod.pq.write_table
+    real_write = pq.write_table
     calls = {"n": 0}
 
     def crashing_write(table, where, **kwargs):
@@ -86,7 +87,7 @@ def test_exception_mid_write_leaves_no_partial_chunk_and_resume_completes(
             raise OSError("disk full (simulated)")
         return real_write(table, where, **kwargs)
 
-    monkeypatch.setattr(store_mod.pq, "write_table", crashing_write)
+    monkeypatch.setattr(pq, "write_table", crashing_write)
     sc = load_scenario(scenario_path)
     st = Store(tmp_path)
     with pytest.raises(OSError, match="simulated"):
@@ -99,7 +100,7 @@ def test_exception_mid_write_leaves_no_partial_chunk_and_resume_completes(
     assert len(st.whole_files(key, 2)["national"]) == 1
     with pytest.raises(StoreError, match="incomplete or damaged"):
         st.result(sc.name, SEED, RUNS, key=key)
-    monkeypatch.setattr(store_mod.pq, "write_table", real_write)
+    monkeypatch.setattr(pq, "write_table", real_write)
     computed = counting_run_chunk(monkeypatch)
     assert_same(simulate(sc, runs=RUNS, seed=SEED, chunk_size=CHUNK, store=tmp_path), reference)
     assert computed == [(2, 4), (4, 6)]
@@ -107,9 +108,9 @@ def test_exception_mid_write_leaves_no_partial_chunk_and_resume_completes(
 
 KILLER = textwrap.dedent("""
     import os, signal, sys
-    import ottepel.ensemble.store as store_mod
+    import pyarrow.parquet as pq
     from ottepel import simulate
-    real = store_mod.pq.write_table
+    real = pq.write_table
     n = {"calls": 0}
     def write(table, where, **kw):
         n["calls"] += 1
@@ -117,7 +118,7 @@ KILLER = textwrap.dedent("""
         if n["calls"] == 5:  # half of the second chunk's second file is on disk: die
             os.truncate(where, os.path.getsize(where) // 2)
             os.kill(os.getpid(), signal.SIGKILL)
-    store_mod.pq.write_table = write
+    pq.write_table = write
     simulate(sys.argv[1], runs=int(sys.argv[2]), seed=int(sys.argv[3]),
              chunk_size=int(sys.argv[4]), store=sys.argv[5])
 """)

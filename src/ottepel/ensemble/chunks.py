@@ -22,6 +22,14 @@ from ottepel.core.scenario import Scenario
 from ottepel.ensemble.results import to_month64
 
 
+class StoreError(RuntimeError):
+    """The store is damaged in a way that cannot be repaired by re-running chunks."""
+
+
+class StoreWarning(UserWarning):
+    """A damaged chunk was found; it will be re-run."""
+
+
 def chunk_bounds(runs: int, chunk_size: int, start: int = 0) -> Iterator[tuple[int, int]]:
     """(start, stop) of each chunk of a run range."""
     for a in range(start, runs, chunk_size):

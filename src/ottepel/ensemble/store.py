@@ -24,6 +24,9 @@ catalogues them), so memory is bounded by the chunk. Region keys are dictionary-
 Readers load only what is asked (runs, variables) file by file, placing each value at
 its (run, month, region); :class:`StoredEnsemble` is a handle that loads nothing until
 asked, and :meth:`Store.sql` queries the Parquet files in place with DuckDB.
+
+Chunk files and their atomic writing are in :mod:`ottepel.ensemble.chunks` (also used by
+Dask workers), reading them back into a Result in :mod:`ottepel.ensemble.reading`.
 """
 
 from __future__ import annotations
@@ -40,29 +43,22 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from ottepel.core.engine import ChunkOutput, run_chunk
 from ottepel.core.params import RuntimeParams
 from ottepel.core.scenario import Scenario
 from ottepel.ensemble.chunks import (
+    StoreError,
+    StoreWarning,
     _sha256,
     chunk_bounds,
     write_chunk_files,
 )
+from ottepel.ensemble.reading import as_runs, load_result, overlapping
 from ottepel.ensemble.results import Result
 
 CATALOG = "catalog.duckdb"
 KINDS = ("national", "regional", "events")
-
-
-class StoreError(RuntimeError):
-    """The store is damaged in a way that cannot be repaired by re-running chunks."""
-
-
-class StoreWarning(UserWarning):
-    """A damaged chunk was found; it will be re-run."""
 
 
 def ensemble_key(scenario: Scenario, seed: int, params: RuntimeParams | None = None) -> str:
@@ -341,7 +337,7 @@ class Store:
         key = key or self.ensemble_key(scenario_name, seed)
         if runs is None:
             runs = self.ensemble(key).runs
-        wanted = _as_runs(runs)
+        wanted = as_runs(runs)
         files = self.whole_files(key, wanted)
         return load_result(files, scenario_name, seed, wanted, variables)
 
@@ -356,9 +352,9 @@ class Store:
         Raises:
             StoreError: if a chunk is damaged or missing (run the ensemble again to repair).
         """
-        wanted = _as_runs(runs)
+        wanted = as_runs(runs)
         df = self.chunks(key)
-        df = df[_overlapping(df, wanted)]
+        df = df[overlapping(df, wanted)]
         good, problems = self._verify_rows(key, df, forget=False)
         covered = np.zeros(len(wanted), dtype=int)
         for a, b in good:
@@ -434,127 +430,3 @@ def _finish(pending: tuple[Future, int], progress: Callable[[int], None] | None)
     fut.result()
     if progress:
         progress(n)
-
-
-def _as_runs(runs: int | Sequence[int]) -> np.ndarray:
-    """Sorted unique run indices from an int n (runs 0..n-1) or a sequence."""
-    return np.arange(runs) if np.isscalar(runs) else np.unique(np.asarray(runs, np.int64))
-
-
-def _overlapping(df: pd.DataFrame, wanted: np.ndarray) -> np.ndarray:
-    """Rows of a chunk table whose run range holds at least one wanted run."""
-    lo, hi = df["run_start"].to_numpy(), df["run_stop"].to_numpy()
-    if not len(wanted):
-        return np.zeros(len(df), dtype=bool)
-    first = np.searchsorted(wanted, lo)
-    return (first < len(wanted)) & (wanted[np.minimum(first, len(wanted) - 1)] < hi)
-
-
-def _read_file(path: str, columns: list[str] | None, wanted: np.ndarray) -> pa.Table:
-    """Rows of the wanted runs from one chunk file (only the asked columns)."""
-    try:
-        t = pq.read_table(path, columns=columns)
-    except (OSError, pa.ArrowException) as exc:
-        raise StoreError(f"{path}: cannot read chunk file ({exc}); run the ensemble again "
-                         "to re-run damaged chunks") from None
-    keep = np.isin(t.column("run").to_numpy(), wanted)
-    return t if keep.all() else t.filter(pa.array(keep))
-
-
-def _region_positions(col: pa.ChunkedArray, codes: np.ndarray) -> np.ndarray:
-    """Positions in the packaged region order of a (dictionary or string) region column."""
-    lookup = {c: i for i, c in enumerate(codes.tolist())}
-    out = []
-    for chunk in col.chunks:
-        if pa.types.is_dictionary(chunk.type):
-            table = np.array([lookup[c] for c in chunk.dictionary.to_pylist()], dtype=np.int64)
-            out.append(table[chunk.indices.to_numpy()])
-        else:
-            out.append(np.array([lookup[c] for c in chunk.to_pylist()], dtype=np.int64))
-    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
-
-
-def _months_of(path: str) -> np.ndarray:
-    t = pq.read_table(path, columns=["month"])
-    return np.unique(t.column("month").to_numpy()).astype("datetime64[ns]")
-
-
-def _fill(files: list[str], columns: list[str] | None, wanted: np.ndarray, months: np.ndarray,
-          n_regions: int | None, codes: np.ndarray | None) -> dict[str, np.ndarray]:
-    """Read chunk files one by one, placing each value at its (run, month[, region]).
-
-    Memory: the output arrays plus one chunk file, whatever the number of files.
-    """
-    keys = ("run", "month", "region")
-    out: dict[str, np.ndarray] = {}
-    for path in files:
-        t = _read_file(path, columns, wanted)
-        if not t.num_rows:
-            continue
-        idx = [np.searchsorted(wanted, t.column("run").to_numpy()),
-               np.searchsorted(months, t.column("month").to_numpy().astype("datetime64[ns]"))]
-        if n_regions is not None:
-            idx.append(_region_positions(t.column("region"), codes))
-        for k in t.column_names:
-            if k in keys:
-                continue
-            col = t.column(k).to_numpy()
-            if k not in out:
-                shape = (len(wanted), len(months)) + ((n_regions,) if n_regions else ())
-                out[k] = np.full(shape, np.nan, dtype=col.dtype)
-            out[k][tuple(idx)] = col
-    return out
-
-
-def load_result(files: dict[str, list[str]], scenario_name: str, seed: int,
-                runs: int | np.ndarray, variables: Sequence[str] | None = None) -> Result:
-    """Assemble a Result from chunk files: the rows of ``runs``, placed by key.
-
-    Each value is put at its (run, month[, region]) position, whatever the row order of
-    the files; regions follow the packaged order (the order of ``Result.from_chunks``).
-    Files are read one at a time, so memory is the Result plus one chunk.
-
-    Args:
-        files: kind -> chunk file paths (all must hold only whole runs).
-        scenario_name, seed: recorded on the Result.
-        runs: an int n (runs 0..n-1) or the run indices to load (all must be present).
-        variables: national/regional variable names to load (default all).
-    """
-    import xarray as xr
-
-    from ottepel.core.catalog import national_catalog, regional_catalog
-    from ottepel.data import load_regions
-
-    wanted = np.arange(runs) if np.isscalar(runs) else np.unique(np.asarray(runs, np.int64))
-    cat, rcat = national_catalog(), regional_catalog()
-    nvars = None if variables is None else ["run", "month", *[v for v in variables if v in cat]]
-    rvars = None if variables is None else ["run", "month", "region",
-                                            *[v for v in variables if v in rcat]]
-    months = _months_of(files["national"][0])
-    data = _fill(files["national"], nvars, wanted, months, None, None)
-    ds = xr.Dataset({k: (("run", "month"), v, _attrs(cat.get(k))) for k, v in data.items()},
-                    coords={"run": wanted, "month": months},
-                    attrs={"scenario": scenario_name, "seed": seed})
-    regions = load_regions()
-    rmonths = _months_of(files["regional"][0])
-    rdata = _fill(files["regional"], rvars, wanted, rmonths, regions.n, regions.code)
-    rds = xr.Dataset(
-        {k: (("run", "month", "region"), v, _rattrs(rcat.get(k))) for k, v in rdata.items()},
-        coords={"run": wanted, "month": rmonths, "region": regions.code,
-                "republic": ("region", regions.republic), "lat": ("region", regions.lat),
-                "lon": ("region", regions.lon), "region_name": ("region", regions.name)},
-    )
-    ev = pd.concat([_read_file(f, None, wanted).to_pandas() for f in files["events"]],
-                   ignore_index=True)
-    ev["month"] = ev["month"].astype("datetime64[ns]")
-    ev = ev.sort_values(["run", "month", "kind"], kind="stable").reset_index(drop=True)
-    return Result(scenario_name, seed, ds, rds, ev)
-
-
-def _attrs(entry: tuple[str, str, str] | None) -> dict:
-    return {} if entry is None else {"units": entry[0], "cadence": entry[1],
-                                     "description": entry[2]}
-
-
-def _rattrs(entry: tuple[str, str] | None) -> dict:
-    return {} if entry is None else {"units": entry[0], "description": entry[1]}
