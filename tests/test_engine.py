@@ -77,3 +77,27 @@ def test_debug_validation_passes(scenario):
 def test_bad_arguments(scenario):
     with pytest.raises(ValueError):
         simulate(scenario, runs=0)
+
+
+def test_monthly_step_is_the_stages_of_order(scenario):
+    """The step is begin_month then one stage per mechanism of ORDER, folded in order."""
+    import dataclasses
+
+    from ottepel.core import engine, mechanisms
+
+    st = engine.stages()
+    assert [s.name for s in st] == ["begin_month"] + [m.NAME for m in mechanisms.ORDER]
+    assert all(s.summary for s in st)
+    state = engine.initial_state(scenario, np.arange(3), 5)
+    state = dataclasses.replace(state, clock=engine.clock_at(scenario.months, 0))
+    rng = state.context.rng
+    by_step = engine.step(state, scenario.decisions, scenario.params, rng)
+    state2 = engine.initial_state(scenario, np.arange(3), 5)
+    folded = dataclasses.replace(state2, clock=engine.clock_at(scenario.months, 0))
+    for s in st:
+        folded = s(folded, scenario.decisions, scenario.params, folded.context.rng)
+    for name, dom in by_step.domains.items():
+        for f in dataclasses.fields(dom):
+            a, b = getattr(dom, f.name), getattr(folded.domains[name], f.name)
+            if isinstance(a, np.ndarray):
+                np.testing.assert_array_equal(a, b, err_msg=f"{name}.{f.name}")

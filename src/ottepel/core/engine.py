@@ -1,7 +1,18 @@
 """The engine: the initial state, the monthly step, and one chunk of runs stepped together.
 
-The monthly step calls the mechanisms in ``mechanisms.ORDER`` (documented in
-docs/ODD.md). Runs are stepped together in chunks; randomness is keyed on the global run
+The monthly step is a list of stage calls (in the style of Brax's ``pipeline.step``)::
+
+    state = begin_month(state, decisions, params, rng)   # clear last month's events
+    state = weather.step(state, decisions, params, rng)
+    state = politics.step(state, decisions, params, rng)
+    ...                                                  # one stage per mechanism
+    state = planning.step(state, decisions, params, rng)
+
+:func:`stages` gives that list as :class:`Stage` values: ``begin_month``, then one stage
+per mechanism in ``mechanisms.ORDER`` (the single source of the order, documented in
+docs/ODD.md "Process overview" and docs/ARCHITECTURE.md). Each stage is a named pure
+function ``(state, decisions, params, rng) -> state``; :func:`step` folds the state
+through them. Runs are stepped together in chunks; randomness is keyed on the global run
 index, so run k is bit-identical whatever the chunk it ran in.
 """
 
@@ -11,12 +22,14 @@ import dataclasses
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ottepel.core import mechanisms
 from ottepel.core.catalog import national_catalog, regional_catalog
+from ottepel.core.decisions import Decisions
 from ottepel.core.invariants import validate
 from ottepel.core.params import RuntimeParams
 from ottepel.core.rng import Streams
@@ -54,23 +67,65 @@ def initial_state(scenario: Scenario, run_ids: np.ndarray, seed: int,
     return state
 
 
-def step(state: State, decisions, params: RuntimeParams, rng: Streams) -> State:
-    """One month: every mechanism in the documented order (see mechanisms.ORDER)."""
-    state = dataclasses.replace(state, events=())
-    for mech in mechanisms.ORDER:
-        state = mech.step(state, decisions, params, rng)
+StageFn = Callable[[State, Decisions, RuntimeParams, Streams], State]
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage of the monthly step: a named pure function of the state.
+
+    Attributes:
+        name: the stage's name (a mechanism's ``NAME``, or ``begin_month``).
+        fn: ``(state, decisions, params, rng) -> state``; it returns a new State and
+            never changes the one it is given.
+        owner: the mechanism module the stage steps (None for ``begin_month``).
+    """
+
+    name: str
+    fn: StageFn
+    owner: Any = None
+
+    def __call__(self, state: State, decisions: Decisions, params: RuntimeParams,
+                 rng: Streams) -> State:
+        """Run the stage."""
+        return self.fn(state, decisions, params, rng)
+
+    @property
+    def summary(self) -> str:
+        """One line saying what the stage does (its mechanism's or its own docstring)."""
+        doc = (self.owner if self.owner is not None else self.fn).__doc__ or ""
+        return doc.strip().split("\n", 1)[0]
+
+
+def begin_month(state: State, decisions: Decisions, params: RuntimeParams,
+                rng: Streams) -> State:
+    """A new month starts with no events: each later stage adds its own."""
+    return dataclasses.replace(state, events=())
+
+
+def stages() -> tuple[Stage, ...]:
+    """The stages of the monthly step, in order: ``begin_month``, then one per mechanism of
+    ``mechanisms.ORDER`` (read at each call, so ORDER stays the single source)."""
+    return (Stage("begin_month", begin_month),
+            *(Stage(m.NAME, m.step, m) for m in mechanisms.ORDER))
+
+
+def step(state: State, decisions: Decisions, params: RuntimeParams, rng: Streams) -> State:
+    """One month: the state through every stage of :func:`stages`, in order."""
+    for stage in stages():
+        state = stage.fn(state, decisions, params, rng)
     return state
 
 
-
-def step_month(state: State, months: np.ndarray, m: int, decisions, params: RuntimeParams,
-               rng: Streams | None = None) -> State:
+def step_month(state: State, months: np.ndarray, m: int, decisions: Decisions,
+               params: RuntimeParams, rng: Streams | None = None) -> State:
     """Set the clock to month ``m`` and step: what every driver of the engine does each month.
 
     ``rng`` defaults to the chunk's streams (``state.context.rng``).
     """
     state = dataclasses.replace(state, clock=clock_at(months, m))
     return step(state, decisions, params, rng if rng is not None else state.context.rng)
+
 
 @dataclass
 class ChunkOutput:
