@@ -14,7 +14,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from ottepel.interfaces.cli.app import console, fail, load_or_fail
+from ottepel.interfaces.cli.common import console, fail, load_or_fail
 
 
 def _split(text: str | None) -> list[str]:

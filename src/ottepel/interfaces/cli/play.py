@@ -148,7 +148,7 @@ def play(
     quiet: bool = typer.Option(False, "--quiet", help="show the dashboard once a year only"),
 ) -> None:
     """Play one run as First Secretary (or another leader), a quarter per turn."""
-    from ottepel.interfaces.cli.app import console, fail
+    from ottepel.interfaces.cli.common import console, fail
     from ottepel.interfaces.play import Game, GameError
 
     try:
@@ -175,7 +175,7 @@ def play(
 
 
 def _scenario(ref: str):
-    from ottepel.interfaces.cli.app import load_or_fail
+    from ottepel.interfaces.cli.common import load_or_fail
 
     return load_or_fail(ref)
 

@@ -1,6 +1,6 @@
 """Commands ``ottepel compare`` and ``ottepel assess``: what if, and how much.
 
-Registered by ``ottepel.interfaces.cli.app`` through ``COMMAND_MODULES``. Both commands are thin shells
+Registered by ``ottepel.interfaces.cli.app``. Both commands are thin shells
 over :mod:`ottepel.analysis.compare` and :mod:`ottepel.analysis.assess`; bad scenario names, variables or
 policies give a clear message and exit code 2.
 """
@@ -22,7 +22,7 @@ def _num(x: float) -> str:
 
 def _check_vars(variables: str | None, default: list[str]) -> list[str]:
     from ottepel.core.catalog import national_catalog
-    from ottepel.interfaces.cli.app import fail
+    from ottepel.interfaces.cli.common import fail
 
     cat = national_catalog()
     if variables is None:
@@ -62,7 +62,7 @@ def compare(
     """Compare two scenarios on paired runs (same seeds: same weather and luck)."""
     from ottepel.analysis.compare import DEFAULT_VARS, Comparison, sentence, write_compare_report
     from ottepel.ensemble.simulate import simulate
-    from ottepel.interfaces.cli.app import console, fail, load_or_fail, progress_bar
+    from ottepel.interfaces.cli.common import console, fail, load_or_fail, progress_bar
 
     sa, sb = load_or_fail(a), load_or_fail(b)
     chosen = _check_vars(variables, DEFAULT_VARS)
@@ -105,7 +105,7 @@ def assess(
         wide_table,
         write_assessment,
     )
-    from ottepel.interfaces.cli.app import console, fail, load_or_fail, progress_bar
+    from ottepel.interfaces.cli.common import console, fail, load_or_fail, progress_bar
 
     policies, metrics = load_policies()
     if list_only:
