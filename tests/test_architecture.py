@@ -3,10 +3,13 @@
 - Layers point down only: interfaces -> analysis -> ensemble -> core -> data.
 - No import circles between modules, counting imports inside functions too.
 - No module of src/ottepel over 500 lines.
+- Outside core/ and ensemble/, ensembles come from ``ensemble.simulate.simulate`` (or
+  ``ensemble.batch`` for parameter draws): nothing else calls the chunk runners.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import grimp
@@ -19,6 +22,9 @@ MAX_LINES = 500
 # circle broken, and the lists only shrink.
 FAT_ALLOWED = {"core/scenario.py", "core/mechanisms/moves.py",
                "core/mechanisms/politics.py", "core/mechanisms/planning.py"}
+# Known: the web app's jobs run Store.run_ensemble themselves (issue 19; helper "web").
+ENSEMBLE_MAKERS_ALLOWED = {"interfaces/web/jobs.py"}
+CHUNK_RUNNERS = re.compile(r"\b(run_chunk|run_ensemble|compute_chunks|run_chunks_dask)\(")
 CIRCLES_ALLOWED = [{"ottepel.core.mechanisms.moves", "ottepel.core.mechanisms.struggle"}]
 
 
@@ -106,3 +112,12 @@ def test_no_module_over_500_lines():
            if (n := len(p.read_text().splitlines())) > MAX_LINES
            and str(p.relative_to(SRC)) not in FAT_ALLOWED}
     assert not fat, f"modules over {MAX_LINES} lines: {fat}"
+
+
+def test_one_place_turns_a_scenario_into_an_ensemble():
+    makers = {str(p.relative_to(SRC)) for p in SRC.rglob("*.py")
+              if p.relative_to(SRC).parts[0] not in ("core", "ensemble")
+              and CHUNK_RUNNERS.search(p.read_text())}
+    extra = makers - ENSEMBLE_MAKERS_ALLOWED
+    assert not extra, ("these modules run chunks themselves; call ottepel.ensemble.simulate."
+                       f"simulate (or ensemble.batch for parameter draws): {sorted(extra)}")

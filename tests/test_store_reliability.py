@@ -24,6 +24,7 @@ import pytest
 import xarray as xr
 from typer.testing import CliRunner
 
+import ottepel.ensemble.chunks as chunks_mod
 import ottepel.ensemble.store as store_mod
 from ottepel import simulate
 from ottepel.core.scenario import load_scenario
@@ -56,13 +57,13 @@ def assert_same(result, reference) -> None:
 def counting_run_chunk(monkeypatch) -> list[tuple[int, int]]:
     """Record the run ranges the store computes."""
     calls: list[tuple[int, int]] = []
-    real = store_mod.run_chunk
+    real = chunks_mod.run_chunk
 
     def wrapped(scenario, run_ids, *args, **kwargs):
         calls.append((int(run_ids[0]), int(run_ids[-1]) + 1))
         return real(scenario, run_ids, *args, **kwargs)
 
-    monkeypatch.setattr(store_mod, "run_chunk", wrapped)
+    monkeypatch.setattr(chunks_mod, "run_chunk", wrapped)
     return calls
 
 

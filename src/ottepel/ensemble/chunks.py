@@ -1,7 +1,9 @@
-"""Chunks of runs: their bounds and their three Parquet files, written atomically.
+"""Chunks of runs: their bounds, computing them in this process, and their three Parquet
+files, written atomically.
 
-Used by the store (one process) and by Dask workers (``cluster``), which write their own
-chunk files and send the client only the catalogue rows.
+Used by ``simulate`` (in memory), the store (one process) and by Dask workers
+(``cluster``), which write their own chunk files and send the client only the catalogue
+rows.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +19,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ottepel.core.engine import ChunkOutput
+from ottepel.core.engine import ChunkOutput, run_chunk
+from ottepel.core.params import RuntimeParams
 from ottepel.core.scenario import Scenario
 from ottepel.ensemble.results import to_month64
 
@@ -34,6 +37,19 @@ def chunk_bounds(runs: int, chunk_size: int, start: int = 0) -> Iterator[tuple[i
     """(start, stop) of each chunk of a run range."""
     for a in range(start, runs, chunk_size):
         yield a, min(a + chunk_size, runs)
+
+
+def chunk_params(params: RuntimeParams | None, a: int, b: int) -> RuntimeParams | None:
+    """The runtime parameters of runs a..b-1 (run-axis values subset; None stays None)."""
+    return params.subset(np.arange(a, b)) if params is not None else None
+
+
+def compute_chunks(scenario: Scenario, bounds: Iterable[tuple[int, int]], seed: int,
+                   params: RuntimeParams | None = None,
+                   debug: bool = False) -> Iterator[ChunkOutput]:
+    """Run each chunk of ``bounds`` in this process, one after the other, yielding each."""
+    for a, b in bounds:
+        yield run_chunk(scenario, np.arange(a, b), seed, chunk_params(params, a, b), debug)
 
 
 def _sha256(path: Path) -> str:

@@ -23,6 +23,7 @@ import numpy as np
 from ottepel.core.engine import run_chunk
 from ottepel.core.params import RuntimeParams
 from ottepel.core.scenario import Scenario
+from ottepel.ensemble.chunks import chunk_params, write_chunk_files
 
 IN_FLIGHT_PER_WORKER = 2
 
@@ -32,8 +33,6 @@ def _run(scenario: Scenario, a: int, b: int, seed: int, params: RuntimeParams | 
     chunk = run_chunk(scenario, np.arange(a, b), seed, params, debug)
     if write_to is None:
         return chunk
-    from ottepel.ensemble.chunks import write_chunk_files
-
     return write_chunk_files(write_to[0], write_to[1], scenario, seed, chunk)
 
 
@@ -84,8 +83,8 @@ def run_chunks_dask(scenario: Scenario, ranges: list[tuple[int, int]], seed: int
         todo = iter(ranges)
 
         def submit(a: int, b: int):
-            p = params.subset(np.arange(a, b)) if params is not None else None
-            return client.submit(_run, sc, a, b, seed, p, debug, write_to, pure=False)
+            return client.submit(_run, sc, a, b, seed, chunk_params(params, a, b), debug,
+                                 write_to, pure=False)
 
         window = as_completed([submit(a, b) for a, b in _take(todo, IN_FLIGHT_PER_WORKER * workers)])
         for fut in window:
@@ -95,10 +94,15 @@ def run_chunks_dask(scenario: Scenario, ranges: list[tuple[int, int]], seed: int
                 window.add(submit(a, b))
             yield chunk
     finally:
-        cluster = getattr(client, "cluster", None)
-        client.close()
-        if cluster is not None and address == "local":
-            cluster.close()
+        close_client(client, address)
+
+
+def close_client(client, address: str) -> None:
+    """Close a client of :func:`client_for`, and the LocalCluster it started for "local"."""
+    cluster = getattr(client, "cluster", None)
+    client.close()
+    if cluster is not None and address == "local":
+        cluster.close()
 
 
 def _take(it: Iterator[tuple[int, int]], n: int) -> list[tuple[int, int]]:

@@ -1,7 +1,20 @@
 """``simulate``: the one place that turns a scenario into an ensemble, for every interface.
 
-In memory it steps chunks of runs with :func:`ottepel.core.engine.run_chunk`; with a store
-it writes each chunk to Parquet (resumable, optionally on Dask) and loads the result back.
+In memory it steps chunks of runs with :func:`ottepel.ensemble.chunks.compute_chunks`
+(``engine.run_chunk`` per chunk); with a store it writes each chunk to Parquet
+(resumable, optionally on Dask) and loads the result back.
+
+Who comes through here: ``ottepel run`` (with a store), ``compare`` and ``assess`` (the
+CLI and :mod:`ottepel.analysis.compare` / :mod:`ottepel.analysis.assess`), ``validate``
+and the validation patterns (:mod:`ottepel.analysis.validation`), the report's extra
+scenarios (:mod:`ottepel.analysis.report_sections`) and the package API
+(``ottepel.simulate``). Calibration and sensitivity analysis run many parameter draws
+as one vectorised ensemble through :func:`ottepel.ensemble.batch.run_batch` instead.
+The play core, the Gymnasium and PettingZoo environments step one run month by month
+with :func:`ottepel.core.engine.step_month` (bit-identical to run k of ``simulate``).
+``tests/test_architecture.py`` checks that nothing else outside ``core`` and
+``ensemble`` runs chunks (known exception: the web app's jobs call
+``Store.run_ensemble`` directly, issue 19).
 """
 
 from __future__ import annotations
@@ -9,12 +22,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-
-from ottepel.core.engine import run_chunk
 from ottepel.core.params import RuntimeParams
 from ottepel.core.scenario import Scenario, load_scenario
-from ottepel.ensemble.chunks import chunk_bounds
+from ottepel.ensemble.chunks import chunk_bounds, compute_chunks
 from ottepel.ensemble.results import Result
 
 
@@ -59,9 +69,8 @@ def simulate(scenario: str | Path | Scenario = "khrushchev-1953", runs: int = 10
         handle = st.ensemble(key)
         return handle.result(runs) if return_result else handle
     chunks = []
-    for a, b in chunk_bounds(runs, chunk_size):
-        p = params.subset(np.arange(a, b)) if params is not None else None
-        chunks.append(run_chunk(sc, np.arange(a, b), seed, p, debug))
+    for chunk in compute_chunks(sc, chunk_bounds(runs, chunk_size), seed, params, debug):
+        chunks.append(chunk)
         if progress:
-            progress(b - a)
+            progress(len(chunk.run_ids))
     return Result.from_chunks(sc, seed, chunks)

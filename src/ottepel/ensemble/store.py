@@ -44,7 +44,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from ottepel.core.engine import ChunkOutput, run_chunk
+from ottepel.core.engine import ChunkOutput
 from ottepel.core.params import RuntimeParams
 from ottepel.core.scenario import Scenario
 from ottepel.ensemble.chunks import (
@@ -52,6 +52,7 @@ from ottepel.ensemble.chunks import (
     StoreWarning,
     _sha256,
     chunk_bounds,
+    compute_chunks,
     write_chunk_files,
 )
 from ottepel.ensemble.reading import as_runs, load_result, overlapping
@@ -278,7 +279,7 @@ class Store:
 
             chunks = run_chunks_dask(scenario, todo, seed, params, cluster, debug=debug)
         else:
-            chunks = _local_chunks(scenario, todo, seed, params, debug)
+            chunks = compute_chunks(scenario, todo, seed, params, debug)
         self._write_stream(key, scenario, seed, chunks, progress)
 
     def _write_stream(self, key: str, scenario: Scenario, seed: int,
@@ -416,13 +417,6 @@ class StoredEnsemble:
     def sql(self, query: str) -> pd.DataFrame:
         """A DuckDB query over the views ``national``, ``regional`` and ``events``."""
         return self.store.sql(self.key, query)
-
-
-def _local_chunks(scenario: Scenario, todo: list[tuple[int, int]], seed: int,
-                  params: RuntimeParams | None, debug: bool) -> Iterator[ChunkOutput]:
-    for a, b in todo:
-        p = params.subset(np.arange(a, b)) if params is not None else None
-        yield run_chunk(scenario, np.arange(a, b), seed, p, debug)
 
 
 def _finish(pending: tuple[Future, int], progress: Callable[[int], None] | None) -> None:

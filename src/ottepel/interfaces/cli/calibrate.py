@@ -26,7 +26,7 @@ def _client(cluster: str | None):
     if cluster is None:
         yield None
         return
-    from ottepel.ensemble.cluster import client_for
+    from ottepel.ensemble.cluster import client_for, close_client
 
     try:
         client = client_for(cluster)
@@ -35,10 +35,7 @@ def _client(cluster: str | None):
     try:
         yield client
     finally:
-        inner = getattr(client, "cluster", None)
-        client.close()
-        if inner is not None and cluster == "local":
-            inner.close()
+        close_client(client, cluster)
 
 
 def _df_table(df: pd.DataFrame, title: str, fmt: str = "{:.3g}") -> Table:
