@@ -18,3 +18,18 @@ def test_every_parameter_in_odd_with_unit_and_source():
         assert f"`{row['path']}`" in ODD, f"{row['path']} missing: run scripts/build_odd.py"
         assert row["unit"] and row["source"], row["path"]
         assert row["lo"] <= row["default"] <= row["hi"], row["path"]
+
+
+def test_architecture_worked_example_paths_exist():
+    """Every file path docs/ARCHITECTURE.md names exists (the example's new files excepted)."""
+    import re
+
+    root = Path(__file__).resolve().parents[1]
+    text = (root / "docs" / "ARCHITECTURE.md").read_text()
+    paths = set(re.findall(r"`((?:src|tests|docs|scripts)/[\w./-]+)`", text))
+    assert len(paths) > 10
+    missing = [p for p in sorted(paths) if "fertiliser" not in p and not (root / p).exists()]
+    assert not missing, f"docs/ARCHITECTURE.md names files that do not exist: {missing}"
+    for part in ("NAME", "Params", "LEVERS", "init(ctx)", "step(state, decisions, params, rng)",
+                 "NATIONAL", "ORDER", "build_odd.py", "@register"):
+        assert part in text, part
