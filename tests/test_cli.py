@@ -36,3 +36,17 @@ def test_listing_commands():
     for cmd in ("scenarios", "params", "variables"):
         res = runner.invoke(app, [cmd])
         assert res.exit_code == 0, res.output
+
+
+def test_cli_tree_registers_every_command_in_order():
+    """app.py builds the CLI from its command modules, in the order --help lists them."""
+    import typer.main
+
+    from ottepel.interfaces.cli.app import COMMAND_MODULES
+
+    group = typer.main.get_command(app)
+    assert list(group.commands) == ["run", "scenarios", "params", "variables", "serve",
+                                    "compare", "assess", "play", "calibrate", "sensitivity",
+                                    "validate"]
+    assert [m.__name__.rsplit(".", 1)[1] for m in COMMAND_MODULES] == [
+        "run", "info", "serve", "whatif", "play", "calibrate"]
