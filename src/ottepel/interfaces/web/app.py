@@ -131,18 +131,24 @@ JSON_TYPES = {str: "a string", bool: "a boolean", int: "an integer", float: "a n
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
     """422 with one readable sentence per problem (naming the field and what it got)."""
-    parts = []
-    for e in exc.errors()[:5]:
-        loc = ".".join(str(x) for x in e.get("loc", ()) if x not in ("body", "query", "path"))
-        msg = e.get("msg", "invalid")
-        if e.get("type") == "extra_forbidden":
-            msg = "extra field not allowed (unknown field)"
-        elif "input" in e and e.get("type") not in ("missing", "json_invalid"):
-            got = e["input"]
-            shown = repr(got)[:40] if isinstance(got, str | int | float | bool) else ""
-            msg += f" (got {JSON_TYPES.get(type(got), type(got).__name__)}{' ' + shown if shown else ''})"
-        parts.append(f"{loc or 'request'}: {msg}")
-    return JSONResponse({"detail": "; ".join(parts)}, status_code=422)
+    return JSONResponse({"detail": "; ".join(_problem(e) for e in exc.errors()[:5])},
+                        status_code=422)
+
+
+def _problem(e: dict[str, Any]) -> str:
+    """``field: what is wrong (got <JSON type> <value>)`` for one pydantic error."""
+    loc = ".".join(str(x) for x in e.get("loc", ()) if x not in ("body", "query", "path"))
+    kind = e.get("type")
+    if kind == "extra_forbidden":
+        return f"{loc}: extra field not allowed (unknown field)"
+    msg = e.get("msg", "invalid")
+    if not loc and kind in ("model_attributes_type", "model_type", "dict_type"):
+        msg = "the body must be a JSON object"
+    if "input" in e and kind not in ("missing", "json_invalid"):
+        got = e["input"]
+        shown = f" {repr(got)[:40]}" if isinstance(got, str | int | float | bool) else ""
+        msg += f" (got {JSON_TYPES.get(type(got), type(got).__name__)}{shown})"
+    return f"{loc or 'request'}: {msg}"
 
 
 async def _limit_error(request: Request, exc: LimitError) -> JSONResponse:

@@ -72,7 +72,7 @@ class Quota:
             self._refuse(f"you have {len(mine)} {self.what} (limit {self.per_client} per "
                          "client)", self.per_client, "client", retry_after(mine))
         here = [h for h in held if h.client.address == client.address]
-        if len(here) >= self.per_address:
+        if self.per_address < self.total and len(here) >= self.per_address:
             self._refuse(f"the clients at your address have {len(here)} {self.what} (limit "
                          f"{self.per_address} per address)", self.per_address, "address",
                          retry_after(here))
