@@ -2,52 +2,16 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx2 as httpx
 import numpy as np
 import pytest
-from fastapi.testclient import TestClient
 
 from ottepel import simulate
-from ottepel.interfaces.web import jobs as jobs_module
 
+from .conftest import wait_done
 from .server import running_server
-
-
-@pytest.fixture
-def client(app):
-    """A TestClient running the app's lifespan."""
-    with TestClient(app) as c:
-        yield c
-
-
-def wait_done(client, jid: str, timeout: float = 60.0) -> dict:
-    """Poll a job until it leaves queued/running."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = client.get(f"/api/jobs/{jid}").json()
-        if job["status"] not in ("queued", "running"):
-            return job
-        time.sleep(0.05)
-    raise AssertionError(f"job {jid} did not finish in {timeout} s")
-
-
-@pytest.fixture
-def gate(monkeypatch):
-    """Hold every job before it simulates until the test sets the event."""
-    event = threading.Event()
-    original = jobs_module.JobManager._run_one
-
-    def held(self, job, name):
-        assert event.wait(30), "gate never opened"
-        return original(self, job, name)
-
-    monkeypatch.setattr(jobs_module.JobManager, "_run_one", held)
-    yield event
-    event.set()
 
 
 def test_page_and_offline_plotly(client):

@@ -41,6 +41,14 @@ def page(tmp_path):
             pg.set_default_timeout(TIMEOUT_MS)
             errors: list[str] = []
             pg.on("pageerror", lambda exc: errors.append(str(exc)))
+            # The Content-Security-Policy must not block anything the page does: Chromium
+            # reports each violation on the console and as a securitypolicyviolation event.
+            console: list[str] = []
+            pg.on("console", lambda m: console.append(m.text) if m.type in ("error", "warning")
+                  else None)
+            pg.add_init_script("window.__csp = []; document.addEventListener("
+                               "'securitypolicyviolation', e => window.__csp.push("
+                               "e.violatedDirective + ' ' + e.blockedURI));")
             # Everything is served locally: any request elsewhere is a bug (offline use).
             external: list[str] = []
             pg.route("**/*", lambda route: (route.continue_() if route.request.url.startswith(url)
@@ -48,6 +56,10 @@ def page(tmp_path):
             pg.goto(url + "/")
             pg.wait_for_selector("body[data-ready='1']")
             yield pg
+            violations = pg.evaluate("window.__csp")
+            assert not violations, f"CSP violations: {violations}"
+            csp_console = [m for m in console if "Content Security Policy" in m]
+            assert not csp_console, f"CSP violations on the console: {csp_console}"
             assert not errors, f"JavaScript errors: {errors}"
             assert not external, f"requests outside the server: {external}"
         finally:
@@ -68,7 +80,7 @@ def test_dashboard_end_to_end(page):
     page.fill("#runs", "20")
     page.click("#start-ensemble")
     wait_job_done(page, 1)
-    page.wait_for_function("document.querySelector('#current-job').textContent.includes('20 runs')")
+    page.wait_for_function("() => document.querySelector('#current-job').textContent.includes('20 runs')")
 
     # 2. The fan chart of the grain harvest against the record: Plotly drew an svg.
     page.click("#tabs button[data-tab=charts]")
@@ -96,7 +108,7 @@ def test_dashboard_end_to_end(page):
     page.fill("#cmp-runs", "20")
     page.click("#start-compare")
     wait_job_done(page, 2)
-    page.wait_for_function("document.querySelector('#current-job').textContent.includes('paired')")
+    page.wait_for_function("() => document.querySelector('#current-job').textContent.includes('paired')")
     page.click("#tabs button[data-tab=compare]")
     page.wait_for_selector("#compare-chart svg.main-svg")
     page.wait_for_selector("#compare-table tbody tr")
@@ -106,11 +118,11 @@ def test_dashboard_end_to_end(page):
     # 5. Play three turns as First Secretary, changing one decision on the way.
     page.click("#tabs button[data-tab=play]")
     page.click("#new-game")
-    page.wait_for_function("document.querySelector('#play-date').textContent === '1953-03'")
+    page.wait_for_function("() => document.querySelector('#play-date').textContent === '1953-03'")
     page.fill("#play-choices input[data-lever=maize_target_mha]", "8")
     for turn in (1, 2, 3):
         page.click("#advance")
-        page.wait_for_function(f"document.querySelector('#play-turn').textContent === '{turn}'")
+        page.wait_for_function(f"() => document.querySelector('#play-turn').textContent === '{turn}'")
     assert page.inner_text("#play-date") == "1953-12"
     assert page.locator("#play-log li").count() == 3
     assert "maize_target_mha=8" in page.inner_text("#play-log")

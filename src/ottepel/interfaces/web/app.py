@@ -15,137 +15,45 @@ from the installed plotly package, so nothing is fetched from the internet. Endp
   ``GET /api/games/{id}/save``, ``POST /api/games/load``
 
 Only packaged scenario names are accepted, so no request can make the server open a
-file of its choosing. Request bodies are limited in size (413 beyond).
+file of its choosing. Request bodies are strict pydantic models (``models``) limited in
+size (413 beyond). Jobs and games are capped per client, per address and on the server
+(429 with ``Retry-After``); the Host header must be an allowed one (400 otherwise); every
+answer carries a Content-Security-Policy and its companions (``security``).
 """
 
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 from contextlib import asynccontextmanager
-from dataclasses import asdict, dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from fastapi import Body, FastAPI, HTTPException, Query, Request
+from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, ConfigDict, Field
 
 from ottepel.core.scenario import load_scenario, packaged_scenarios
 from ottepel.interfaces.play import Game, GameError
 from ottepel.interfaces.web import views
-from ottepel.interfaces.web.games import GameLimitError, GameRegistry
-from ottepel.interfaces.web.jobs import Job, JobLimitError, JobManager
+from ottepel.interfaces.web.games import GameRegistry
+from ottepel.interfaces.web.jobs import Job, JobManager
+from ottepel.interfaces.web.limits import Client, LimitError, Quota
+from ottepel.interfaces.web.models import ChoicesRequest, GameRequest, JobRequest, SaveFile
+from ottepel.interfaces.web.security import BodyLimit, ClientIdentity, HostGuard, SecurityHeaders
+from ottepel.interfaces.web.settings import WebSettings
 
-MAX_SEED = 2**63 - 1
-ID_PATTERN = r"^[0-9a-f]{32}$"
-
-
-@dataclass
-class WebSettings:
-    """Server limits and where results go.
-
-    Attributes:
-        data_dir: results directory (None: a temporary one, deleted at shutdown).
-        max_jobs: jobs queued or running at once (more get 429).
-        max_runs: runs per job (more get 422).
-        workers: jobs simulated at the same time (threads).
-        max_finished: finished jobs kept (oldest dropped with their files).
-        max_games: games in play at once (more get 429 unless some are idle).
-        game_ttl_s: a game idle for longer may be dropped when the cap is reached.
-        max_body_bytes: largest request body accepted (more get 413).
-    """
-
-    data_dir: Path | None = None
-    max_jobs: int = 4
-    max_runs: int = 1000
-    workers: int = 1
-    max_finished: int = 20
-    max_games: int = 100
-    game_ttl_s: float = 3600.0
-    max_body_bytes: int = 64 * 1024
+__all__ = ["WebSettings", "create_app"]
 
 
-class JobRequest(BaseModel):
-    """Start an ensemble, or a paired comparison when ``compare_with`` is given."""
-
-    model_config = ConfigDict(extra="forbid")
-    scenario: str = Field(max_length=100)
-    runs: int = Field(ge=1, le=10_000_000)
-    seed: int = Field(0, ge=0, le=MAX_SEED)
-    compare_with: str | None = Field(None, max_length=100)
-
-
-class GameRequest(BaseModel):
-    """Start a game."""
-
-    model_config = ConfigDict(extra="forbid")
-    scenario: str = Field("khrushchev-1953", max_length=100)
-    seed: int = Field(0, ge=0, le=MAX_SEED)
-    role: str = Field("khrushchev", max_length=40)
-
-
-class ChoicesRequest(BaseModel):
-    """Lever name -> value for the coming turn."""
-
-    model_config = ConfigDict(extra="forbid")
-    choices: dict[str, float] = Field(default_factory=dict, max_length=200)
-
-
-class BodyLimit:
-    """ASGI middleware: refuse request bodies above ``max_bytes`` with 413."""
-
-    def __init__(self, app, max_bytes: int):
-        """Wrap an ASGI app."""
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope, receive, send):
-        """Check the declared length, then count what actually arrives."""
-        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS", "DELETE"):
-            return await self.app(scope, receive, send)
-        headers = dict(scope.get("headers") or [])
-        declared = headers.get(b"content-length")
-        if declared is not None:
-            if not declared.isdigit():
-                return await _reply(send, 400, "invalid Content-Length header")
-            if int(declared) > self.max_bytes:
-                return await _reply(send, 413, self._message())
-        body, more = b"", True
-        while more:
-            msg = await receive()
-            if msg["type"] == "http.disconnect":
-                return
-            body += msg.get("body", b"")
-            more = msg.get("more_body", False)
-            if len(body) > self.max_bytes:
-                return await _reply(send, 413, self._message())
-        sent = False
-
-        async def replay():
-            nonlocal sent
-            if sent:
-                return await receive()
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        return await self.app(scope, replay, send)
-
-    def _message(self) -> str:
-        return f"request body too large (limit {self.max_bytes} bytes)"
-
-
-async def _reply(send, status: int, message: str) -> None:
-    data = json.dumps({"detail": message}).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(data)).encode())]})
-    await send({"type": "http.response.body", "body": data})
+def client_of(request: Request) -> Client:
+    """The request's client (set by ClientIdentity; anonymous without the middleware)."""
+    client = getattr(request.state, "client", None)
+    return client if isinstance(client, Client) else Client.anonymous(
+        request.client.host if request.client else "unknown")
 
 
 @lru_cache(maxsize=1)
@@ -182,8 +90,13 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     own_dir = settings.data_dir is None
     data_dir = Path(tempfile.mkdtemp(prefix="ottepel-web-")) if own_dir else Path(settings.data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
-    jobs = JobManager(data_dir, settings.workers, settings.max_jobs, settings.max_finished)
-    games = GameRegistry(settings.max_games, settings.game_ttl_s)
+    jobs = JobManager(data_dir, Quota("jobs queued or running", settings.max_jobs,
+                                      settings.client_jobs, settings.address_jobs,
+                                      "cancel one of yours"),
+                      settings.workers, settings.max_finished)
+    games = GameRegistry(Quota("games in play", settings.max_games, settings.client_games,
+                               settings.address_games, "delete one of yours"),
+                         settings.game_idle_s)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -192,26 +105,56 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         if own_dir:
             shutil.rmtree(data_dir, ignore_errors=True)
 
-    app = FastAPI(title="ottepel dashboard", lifespan=lifespan,
+    # No /docs or /redoc: they load scripts from a CDN (offline, and against the CSP);
+    # /openapi.json describes the API.
+    app = FastAPI(title="ottepel dashboard", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Ensembles, fan charts, regions, timelines, comparisons, play.")
     app.state.settings, app.state.jobs, app.state.games = settings, jobs, games
     app.state.data_dir = data_dir
+    # Outermost last: headers on every answer, then the Host check, then size, then identity.
+    app.add_middleware(ClientIdentity)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(HostGuard, allowed_hosts=settings.allowed_hosts)
+    app.add_middleware(SecurityHeaders)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(LimitError, _limit_error)
     _page_routes(app)
-    _info_routes(app, settings, data_dir)
+    _info_routes(app, settings, jobs, games)
     _job_routes(app, settings, jobs)
     _game_routes(app, games)
     return app
 
 
+JSON_TYPES = {str: "a string", bool: "a boolean", int: "an integer", float: "a number",
+              list: "a list", dict: "an object", type(None): "null"}
+
+
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-    """422 with one readable sentence per problem."""
-    parts = []
-    for e in exc.errors()[:5]:
-        loc = ".".join(str(x) for x in e.get("loc", ()) if x not in ("body", "query", "path"))
-        parts.append(f"{loc or 'request'}: {e.get('msg', 'invalid')}")
-    return JSONResponse({"detail": "; ".join(parts)}, status_code=422)
+    """422 with one readable sentence per problem (naming the field and what it got)."""
+    return JSONResponse({"detail": "; ".join(_problem(e) for e in exc.errors()[:5])},
+                        status_code=422)
+
+
+def _problem(e: dict[str, Any]) -> str:
+    """``field: what is wrong (got <JSON type> <value>)`` for one pydantic error."""
+    loc = ".".join(str(x) for x in e.get("loc", ()) if x not in ("body", "query", "path"))
+    kind = e.get("type")
+    if kind == "extra_forbidden":
+        return f"{loc}: extra field not allowed (unknown field)"
+    msg = e.get("msg", "invalid")
+    if not loc and kind in ("model_attributes_type", "model_type", "dict_type"):
+        msg = "the body must be a JSON object"
+    if "input" in e and kind not in ("missing", "json_invalid"):
+        got = e["input"]
+        shown = f" {repr(got)[:40]}" if isinstance(got, str | int | float | bool) else ""
+        msg += f" (got {JSON_TYPES.get(type(got), type(got).__name__)}{shown})"
+    return f"{loc or 'request'}: {msg}"
+
+
+async def _limit_error(request: Request, exc: LimitError) -> JSONResponse:
+    """429 with the limit, who hit it and when to retry (also as Retry-After)."""
+    return JSONResponse(exc.body(), status_code=429,
+                        headers={"Retry-After": str(exc.retry_after)})
 
 
 def _page_routes(app: FastAPI) -> None:
@@ -227,16 +170,17 @@ def _page_routes(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
 
 
-def _info_routes(app: FastAPI, settings: WebSettings, data_dir: Path) -> None:
+def _info_routes(app: FastAPI, settings: WebSettings, jobs: JobManager,
+                 games: GameRegistry) -> None:
     @app.get("/api/health")
     def health() -> dict[str, Any]:
         return {"status": "ok"}
 
     @app.get("/api/limits")
-    def limits() -> dict[str, Any]:
-        out = asdict(settings)
-        out["data_dir"] = str(data_dir)
-        return out
+    def limits(request: Request) -> dict[str, Any]:
+        client = client_of(request)
+        mine = sum(j.active and j.client.key == client.key for j in jobs.list())
+        return {**settings.public(), "yours": {"jobs": mine, "games": games.count(client)}}
 
     @app.get("/api/scenarios")
     def scenarios() -> list[dict[str, Any]]:
@@ -276,31 +220,32 @@ def _job_routes(app: FastAPI, settings: WebSettings, jobs: JobManager) -> None:
         return var
 
     @app.post("/api/jobs", status_code=202)
-    def start_job(req: JobRequest) -> dict[str, Any]:
+    def start_job(req: JobRequest, request: Request) -> dict[str, Any]:
         names = [check_scenario(req.scenario)]
         if req.compare_with is not None:
             names.append(check_scenario(req.compare_with, "compare_with"))
         if req.runs > settings.max_runs:
             raise HTTPException(422, f"runs: {req.runs} is more than this server allows per job "
                                      f"({settings.max_runs})")
-        try:
-            job = jobs.submit(names, req.runs, req.seed)
-        except JobLimitError as exc:
-            raise HTTPException(429, str(exc)) from None
-        return job.to_dict()
+        client = client_of(request)
+        return jobs.submit(names, req.runs, req.seed, client).to_dict(client)
 
     @app.get("/api/jobs")
-    def list_jobs() -> list[dict[str, Any]]:
-        return [j.to_dict() for j in jobs.list()]
+    def list_jobs(request: Request) -> list[dict[str, Any]]:
+        client = client_of(request)
+        return [j.to_dict(client) for j in jobs.list()]
 
     @app.get("/api/jobs/{jid}")
-    def job_status(jid: str) -> dict[str, Any]:
-        return find(jid, done=False).to_dict()
+    def job_status(jid: str, request: Request) -> dict[str, Any]:
+        return find(jid, done=False).to_dict(client_of(request))
 
     @app.delete("/api/jobs/{jid}")
-    def cancel_job(jid: str) -> dict[str, Any]:
-        find(jid, done=False)
-        return jobs.cancel(jid).to_dict()
+    def cancel_job(jid: str, request: Request) -> dict[str, Any]:
+        client = client_of(request)
+        if find(jid, done=False).client.key != client.key:
+            raise HTTPException(403, f"job {jid} was started by another client; only it may "
+                                     "cancel the job")
+        return jobs.cancel(jid).to_dict(client)
 
     @app.get("/api/jobs/{jid}/series")
     def series(jid: str, var: str = Query(max_length=100),
@@ -344,28 +289,27 @@ def _game_routes(app: FastAPI, games: GameRegistry) -> None:
             raise HTTPException(404, f"no game {gid!r} (idle games may be dropped)")
         return e
 
-    def add(game: Game) -> dict[str, Any]:
-        try:
-            gid = games.add(game)
-        except GameLimitError as exc:
-            raise HTTPException(429, str(exc)) from None
+    def add(game: Game, request: Request) -> dict[str, Any]:
+        gid = games.add(game, client_of(request))
         return {"id": gid, **game.to_dict(), "choices": game.choices()}
 
     @app.post("/api/games", status_code=201)
-    def new_game(req: GameRequest) -> dict[str, Any]:
+    def new_game(req: GameRequest, request: Request) -> dict[str, Any]:
+        games.check(client_of(request))  # before the cost of building a game
         try:
             game = Game(scenario_info(check_scenario(req.scenario)), req.seed, req.role)
         except GameError as exc:
             raise HTTPException(422, str(exc)) from None
-        return add(game)
+        return add(game, request)
 
     @app.post("/api/games/load", status_code=201)
-    def load_game(data: dict[str, Any] = Body(...)) -> dict[str, Any]:
+    def load_game(save: SaveFile, request: Request) -> dict[str, Any]:
+        games.check(client_of(request))
         try:
-            game = Game.from_save(data, allowed_scenarios=packaged_scenarios())
+            game = Game.from_save(save.model_dump(), allowed_scenarios=packaged_scenarios())
         except GameError as exc:
             raise HTTPException(422, str(exc)) from None
-        return add(game)
+        return add(game, request)
 
     @app.get("/api/games/{gid}")
     def show_game(gid: str) -> dict[str, Any]:

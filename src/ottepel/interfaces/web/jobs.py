@@ -1,19 +1,23 @@
 """Background ensembles for the web server: a bounded thread pool over ``Store``.
 
 A job runs one ensemble, or two with the same seed (a paired comparison), into its own
-results store under the server's data directory. At most ``max_active`` jobs may be
-queued or running at once (more is refused, the caller answers 429); each job has at
-most ``max_runs`` runs. Finished jobs are kept up to ``max_finished`` (the oldest are
+results store under the server's data directory. Each job has at
+most ``max_runs`` runs. Each job remembers the client that started it, and a
+:class:`~ottepel.interfaces.web.limits.Quota` caps the active jobs per client, per address
+and on the server (the caller answers 429 with an estimate of when one will finish).
+Only the client that started a job may cancel it. Finished jobs are kept up to ``max_finished`` (the oldest are
 forgotten and their files deleted); loaded results are cached for the few most recent.
 """
 
 from __future__ import annotations
 
+import logging
 import shutil
 import threading
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,10 +26,14 @@ from typing import Any
 from ottepel.core.scenario import load_scenario
 from ottepel.ensemble.results import Result
 from ottepel.ensemble.store import Store
+from ottepel.interfaces.web.limits import Client, LimitError, Quota
+
+log = logging.getLogger(__name__)
+DEFAULT_WAIT_S = 10.0
 
 
-class JobLimitError(RuntimeError):
-    """Too many jobs are queued or running."""
+class JobLimitError(LimitError):
+    """Too many jobs are queued or running (for this client, its address or the server)."""
 
 
 class JobCancelled(Exception):
@@ -42,7 +50,8 @@ class Job:
         runs, seed: ensemble size and seed.
         status: queued, running, done, failed or cancelled.
         done_runs: runs finished so far, over all scenarios.
-        error: message when failed.
+        error: message when failed (never a server path).
+        client: who started it (not shown to others).
     """
 
     id: str
@@ -56,6 +65,8 @@ class Job:
     created: float = field(default_factory=time.time)
     finished: float | None = None
     keys: list[str] = field(default_factory=list)
+    client: Client = field(default_factory=Client.anonymous)
+    started: float | None = None
     cancel: threading.Event = field(default_factory=threading.Event)
     future: Future | None = None
 
@@ -64,14 +75,27 @@ class Job:
         """Runs to simulate over all scenarios."""
         return self.runs * len(self.scenarios)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Public view of the job."""
+    @property
+    def active(self) -> bool:
+        """Queued or running."""
+        return self.status in ("queued", "running")
+
+    def eta(self) -> float | None:
+        """Seconds until it finishes, from its progress so far (None if unknown)."""
+        if self.status != "running" or not self.done_runs or self.started is None:
+            return None
+        elapsed = time.time() - self.started
+        return elapsed / self.done_runs * (self.total_runs - self.done_runs)
+
+    def to_dict(self, viewer: Client | None = None) -> dict[str, Any]:
+        """Public view of the job (``mine``: started by ``viewer``)."""
         return {
             "id": self.id, "kind": "compare" if len(self.scenarios) == 2 else "ensemble",
             "scenarios": self.scenarios, "runs": self.runs, "seed": self.seed,
             "status": self.status, "done_runs": self.done_runs, "total_runs": self.total_runs,
             "progress": self.done_runs / self.total_runs, "error": self.error,
             "created": self.created, "finished": self.finished,
+            "mine": viewer is not None and viewer.key == self.client.key,
         }
 
 
@@ -83,12 +107,12 @@ def chunk_size_for(runs: int) -> int:
 class JobManager:
     """Runs jobs on a thread pool with bounded size and count."""
 
-    def __init__(self, data_dir: Path, workers: int = 1, max_active: int = 4,
+    def __init__(self, data_dir: Path, quota: Quota, workers: int = 1,
                  max_finished: int = 20, cache_results: int = 4):
         """Create the pool; results go to ``data_dir/jobs/<id>``."""
         self.root = Path(data_dir) / "jobs"
         self.root.mkdir(parents=True, exist_ok=True)
-        self.max_active = max_active
+        self.quota = quota
         self.max_finished = max_finished
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ottepel-job")
         self._jobs: OrderedDict[str, Job] = OrderedDict()
@@ -96,16 +120,18 @@ class JobManager:
         self._cache: OrderedDict[tuple[str, int], Result] = OrderedDict()
         self._cache_size = cache_results
 
-    def submit(self, scenarios: list[str], runs: int, seed: int) -> Job:
-        """Queue a job; raises JobLimitError when too many are active."""
+    def submit(self, scenarios: list[str], runs: int, seed: int,
+               client: Client | None = None) -> Job:
+        """Queue a job for ``client``; raises JobLimitError when a quota is full."""
+        client = client or Client.anonymous()
         with self._lock:
-            active = sum(j.status in ("queued", "running") for j in self._jobs.values())
-            if active >= self.max_active:
-                raise JobLimitError(
-                    f"server busy: {active} jobs are queued or running (limit {self.max_active}); "
-                    "try again when one has finished")
+            active = [j for j in self._jobs.values() if j.active]
+            try:
+                self.quota.check(active, client, _wait)
+            except LimitError as exc:
+                raise JobLimitError(str(exc), exc.limit, exc.scope, exc.retry_after) from None
             jid = uuid.uuid4().hex
-            job = Job(jid, list(scenarios), runs, seed, self.root / jid)
+            job = Job(jid, list(scenarios), runs, seed, self.root / jid, client=client)
             self._jobs[jid] = job
             self._forget_old()
             job.future = self._pool.submit(self._run, job)
@@ -154,6 +180,7 @@ class JobManager:
     # -- internals -------------------------------------------------------------------
     def _run(self, job: Job) -> None:
         job.status = "running"
+        job.started = time.time()
         try:
             for name in job.scenarios:
                 job.keys.append(self._run_one(job, name))
@@ -161,7 +188,10 @@ class JobManager:
         except JobCancelled:
             self._finish(job, "cancelled")
         except Exception as exc:  # noqa: BLE001 - reported to the client, not raised
-            job.error = f"{type(exc).__name__}: {exc}"
+            log.exception("job %s failed", job.id)
+            # The message goes to every client: keep server paths out of it.
+            text = str(exc).replace(str(job.directory), "<job>").replace(str(self.root), "<data>")
+            job.error = f"{type(exc).__name__}: {text}"
             self._finish(job, "failed")
 
     def _run_one(self, job: Job, name: str) -> str:
@@ -190,3 +220,9 @@ class JobManager:
             for key in [k for k in self._cache if k[0] == job.id]:
                 del self._cache[key]
             shutil.rmtree(job.directory, ignore_errors=True)
+
+
+def _wait(jobs: Iterable[Job]) -> float:
+    """Seconds until the first of ``jobs`` is expected to finish (a guess when unknown)."""
+    etas = [e for e in (j.eta() for j in jobs) if e is not None]
+    return min(etas) if etas else DEFAULT_WAIT_S

@@ -31,6 +31,7 @@ async function api(method, path, body) {
   let data = null;
   try { data = await r.json(); } catch (e) { data = null; }
   if (!r.ok) throw new Error((data && data.detail) || `${r.status} ${r.statusText}`);
+  // 429 bodies carry the limit and retry_after (also in the Retry-After header).
   return data;
 }
 
@@ -96,6 +97,7 @@ async function pollOnce() {
   try { S.jobs = await api("GET", "/api/jobs"); } catch (e) { return; }
   renderJobs();
   for (const j of S.jobs) {
+    if (j.mine) S.mine.add(j.id);
     if (S.mine.has(j.id) && j.status === "done" && !S.seenDone.has(j.id)) {
       S.seenDone.add(j.id);
       say(`Job ${j.id.slice(0, 8)} finished.`);
@@ -113,7 +115,7 @@ function renderJobs() {
     const tr = el("tr", { class: "clickable" + (S.job && S.job.id === j.id ? " selected" : ""),
                           "data-job": j.id, "data-status": j.status });
     tr.addEventListener("click", () => { if (j.status === "done") selectJob(j.id); });
-    const cancel = ["queued", "running"].includes(j.status)
+    const cancel = j.mine && ["queued", "running"].includes(j.status)
       ? el("button", { type: "button", text: "cancel",
                        onclick: (ev) => { ev.stopPropagation(); api("DELETE", `/api/jobs/${j.id}`).then(pollJobs); } })
       : "";
@@ -409,7 +411,10 @@ async function init() {
   fillSelect($("#cmp-var"), nat, "grain_harvest_mt");
   fillSelect($("#region-var"), S.regional.map((v) => [v.name, `${v.name} (${v.unit})`]), "grain_harvest_mt");
   for (const id of ["#runs", "#cmp-runs"]) $(id).max = S.limits.max_runs;
-  $("#limits").textContent = `Limits: ${S.limits.max_runs} runs per job, ${S.limits.max_jobs} jobs at a time.`;
+  const L = S.limits;
+  $("#limits").textContent = `Limits: ${L.max_runs} runs per job; ${L.jobs_per_client} jobs `
+    + `at a time for you (${L.max_jobs} on the server); ${L.games_per_client} games for you, `
+    + `each forgotten after ${L.game_idle_minutes} idle minutes.`;
 
   document.querySelectorAll("#tabs button").forEach((b) => b.addEventListener("click", () => showTab(b.dataset.tab)));
   $("#ensemble-form").addEventListener("submit", (ev) => {
