@@ -7,7 +7,7 @@ Each month, with ``r`` the repression index (repression, this month), ``pen`` th
 ``penal_severity``, ``rg`` the effective camp regime and ``clim`` the political climate,
 
     sev     = floor * pen + (1 - floor) * r                       (repression.severity)
-    in_C    = crim_inflow_1953 * sev * exp(noise * z) + recid * Rc  (courts + re-offending returnees)
+    in_C    = crim_inflow_1953 * sev * exp(noise * z) + recid * W   (courts + the returnee wave re-offending)
     in_P    = pol_inflow_1953 * r
     out_C   = C / term_C(sev) + parole * C + mort * rg * C + amnesty_C
     out_P   = P / pol_term + review * P + mort * rg * P + amnesty_P + pol_amnesty * P
@@ -15,6 +15,7 @@ Each month, with ``r`` the repression index (repression, this month), ``pen`` th
     clim    = 1 + speech_boost * M + destal_boost * destalinisation_level
     S'      = S - settler_release_rate * clim * S / 12
 
+``W`` is the wave of recent ordinary returnees above the 1953 flow (see below).
 ``amnesty_C = min(amnesty_mn, eligible * C)``: the March 1953 decree freed short terms and
 ordinary offenders; it reached political prisoners only at ``amnesty_political_reach``.
 ``M`` is the memory of the Secret Speech (a pulse decaying over ``speech_memory``).
@@ -99,7 +100,7 @@ class Params(ParamGroup):
     political_term: float = param(15.0, 8.0, 25.0, "years", "assumption: Article 58 terms of 10 to 25 years (25 the norm after 1947; Applebaum 2003, Gulag, ch. 23)")
     amnesty_eligible_share: float = param(0.65, 0.3, 0.9, "fraction", "events.csv 1953-03-27: 1.20 mn (other count 1.35 mn) released of about 1.93 mn ordinary prisoners; the decree covered terms up to 5 years and minor offences")
     amnesty_political_reach: float = param(0.03, 0.0, 0.2, "fraction", "events.csv 1953-03-27 (note): political prisoners largely excluded; only counter-revolutionary terms up to 5 years qualified")
-    recidivism: float = param(0.08, 0.0, 0.4, "1/yr", _DOB + ", ch. 2: amnestied offenders soon back before the courts; the rate is an assumption")
+    recidivism: float = param(0.15, 0.0, 0.4, "1/yr", _DOB + ", ch. 2: amnestied offenders soon back before the courts; the rate is an assumption")
     returnee_memory: float = param(24.0, 6.0, 60.0, "months", "assumption: returnees count as recent for about two years (Cohen 2010, The Victims Return)")
     mortality_1953: float = param(0.009, 0.003, 0.02, "1/yr", "Zemskov 1991 (via Wikipedia 'Gulag'): camp mortality about 0.9% a year in the early 1950s, 0.4% in 1956")
     grievance_months: float = param(12.0, 3.0, 36.0, "months", "assumption: grievance in the camps builds and fades over about a year (" + _GRA + ")")
@@ -240,7 +241,8 @@ def step(state: State, decisions, params, rng) -> State:
     review = _at(decisions, "review_rate", m, state) * clim + p.strike_review * pressure
     parole = _at(decisions, "release_rate", m, state)
     mort = p.mortality_1953 * regime
-    in_c = (p.criminal_inflow_1953 * sev * np.exp(p.admission_noise * z) + p.recidivism * s.recent_criminal_mn) / 12
+    wave = excess_criminal_returnees(s.recent_criminal_mn, p)
+    in_c = (p.criminal_inflow_1953 * sev * np.exp(p.admission_noise * z) + p.recidivism * wave) / 12
     in_p = p.political_inflow_1953 * r / 12
     C1, P1 = C - amn_c, P - amn_p
     rel_c = C1 * (1 / criminal_term(sev, p) + parole) / 12
