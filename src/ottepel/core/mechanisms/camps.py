@@ -199,6 +199,25 @@ def excess_political_returnees(recent: np.ndarray, p) -> np.ndarray:
     return np.maximum(recent - _political_baseline(p), 0.0)
 
 
+def returnee_unease(state: State) -> np.ndarray:
+    """(runs,) crime fears from the wave of ordinary returnees, log points (0 without camps)."""
+    s = state.domains.get("camps")
+    if s is None:
+        return np.zeros(state.n_runs)
+    p = state.context.params.camps
+    return p.unease_per_mn * excess_criminal_returnees(s.recent_criminal_mn, p)
+
+
+def returnee_alarm(state: State) -> np.ndarray:
+    """(runs,) hardliners' alarm at the returns (index, 0 without camps)."""
+    s = state.domains.get("camps")
+    if s is None:
+        return np.zeros(state.n_runs)
+    p = state.context.params.camps
+    return (p.alarm_political * excess_political_returnees(s.recent_political_mn, p)
+            + p.alarm_criminal * excess_criminal_returnees(s.recent_criminal_mn, p))
+
+
 def strike_hazard(grievance: np.ndarray, phi: np.ndarray, p) -> np.ndarray:
     """Monthly probability of a strike at grievance ``grievance`` and political share ``phi``."""
     x = grievance * phi / p.political_share_1953
