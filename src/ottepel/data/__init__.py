@@ -8,6 +8,7 @@ Files (see ``SOURCES.md`` beside them):
 - ``weather_index.csv``: weather index by macro-region 1950-1970 (-3..+3).
 - ``region_weather.csv``: how each region maps to a weather macro-region.
 - ``republic_grain_area_1953.csv``: 1953 grain sown area by republic.
+- ``camps_zemskov.csv``: camps, colonies and special settlers 1953-1960 (camps_zemskov.md).
 """
 
 from __future__ import annotations
@@ -163,6 +164,12 @@ def history_series(name: str, kind: str | None = None) -> pd.Series:
 def load_events() -> pd.DataFrame:
     """Dated historical events with actors, kind and source."""
     return _read_csv("events.csv")
+
+
+@lru_cache(maxsize=1)
+def load_camp_series() -> pd.DataFrame:
+    """Camps, colonies and special settlements 1953-1960 (Zemskov; see camps_zemskov.md)."""
+    return _read_csv("camps_zemskov.csv")
 
 
 @lru_cache(maxsize=1)

@@ -19,6 +19,7 @@ from __future__ import annotations
 from ottepel.core.mechanisms import (
     agriculture,
     bloc,
+    camps,
     grain,
     housing,
     industry,
@@ -41,7 +42,9 @@ ORDER = (
     livestock,    # 5. herds on feed, slaughter, meat and milk
     grain,        # 6. the national grain balance: state stocks, exports, imports
     housing,      # 7. housing construction and urban living space
-    repression,   # 8. Gulag, repression level, fear (reads last month's unrest; fear used below)
+    repression,   # 8. repression level, fear (reads last month's unrest; fear used below)
+    camps,        # 8b. camps, colonies, special settlers, strikes, returnees (reads this
+                  #     month's repression index; returnee outputs read by society/politics)
     society,      # 9. wages, prices, consumption, grievance, riots (reads this month's economy and fear)
     bloc,         # 10. satellites' pressure, uprisings, interventions
     world,        # 11. China, USA, space, Cuba; prestige_shock (reads this month's bloc)

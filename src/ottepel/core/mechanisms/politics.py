@@ -41,6 +41,7 @@ from ottepel.core.decisions import Lever
 from ottepel.core.mechanisms import cc as ccm
 from ottepel.core.mechanisms import moves as mv
 from ottepel.core.mechanisms import struggle as st
+from ottepel.core.mechanisms.camps import returnee_alarm
 from ottepel.core.mechanisms.leaders import (
     ACTIVE,
     ARRESTED,
@@ -407,6 +408,7 @@ def _policies(w: mv.Work, state: State, decisions, p) -> None:
     hard = np.maximum(-lt.reform, 0.0)
     pg = ps.policy_grievance * _decay(p.grievance_halflife)
     pg = pg + p.grievance_destal_leader * (ps.destal_shock / 12.0)[:, None] * hard
+    pg = pg + (returnee_alarm(state) / 12.0)[:, None] * hard  # the returns alarm hardliners (camps)
     grv = ps.grievance * _decay(p.grievance_halflife)
     sov = lv["sovnarkhoz_reform"]
     start = (sov > 0.5) & ~ps.sovnarkhoz_done

@@ -41,6 +41,7 @@ from typing import ClassVar
 import numpy as np
 
 from ottepel.core.decisions import Lever
+from ottepel.core.mechanisms.camps import returnee_unease
 from ottepel.core.params import ParamGroup, param
 from ottepel.core.state import Context, EventBatch, State
 
@@ -282,6 +283,7 @@ def step(state: State, decisions, params, rng) -> State:
     gap -= log_l
     shock = _moral(s, p, pr, norms) + p.overhang_weight * overhang
     gap += shock[:, None]
+    gap += returnee_unease(state)[:, None]  # crime fears after the amnesty (camps, last month)
     relief = s.relief
     if relief.any():
         relief = relief * np.exp(-1.0 / p.relief_months)

@@ -196,7 +196,7 @@ def _space(w: WorldState, p, d: dict, u: np.ndarray, month: np.datetime64):
     prob = launch_success_prob(cap, pending)
     ok = trying & (u < prob)
     attempts = attempts + trying
-    tier = pending.astype(int)
+    tier = np.where(trying, np.clip(np.rint(pending), 1, 5), 0).astype(int)  # scaled launches: nearest tier
     first = np.array([False] + [month < US_FIRSTS[t] for t in range(1, 6)])[tier]
     gain = np.array([0.0] + [TIERS[t][2] for t in range(1, 6)])[tier] * np.where(first, p.first_bonus, 1.0)
     prestige = np.where(ok, gain, 0.0) + np.where(trying & ~ok & (tier >= 4), p.manned_failure, 0.0)
