@@ -23,9 +23,12 @@ from ottepel.core.mechanisms import (
     housing,
     industry,
     livestock,
+    money,  # issue 18
     planning,
     politics,
     population,
+    promises,  # issue 18
+    religion,  # issue 18
     repression,
     society,
     weather,
@@ -48,6 +51,11 @@ ORDER = (
     planning,     # 12. plans (Jan), pledges chased (Nov), reports and audits (Dec): last, so the
                   #     year's true harvest, herds and industrial output and this month's fear
                   #     (repression) are known when producers report
+    # issue 18: society's extra submodels, after the whole month so they read this month's
+    # economy and society; their grievance_contribution reaches society's hook next month.
+    religion,     # 13. open churches, the anti-religious campaign, believers' grievance
+    money,        # 14. state loans and their 1957 freeze, the 1961 redenomination, the overhang
+    promises,     # 15. Seven-Year Plan and Party Programme yardsticks against delivery
 )
 
 PARAM_GROUPS = {m.NAME: m.Params for m in ORDER}
