@@ -12,12 +12,13 @@ With ``W`` the yearly wage bill (bn new roubles) and ``B`` the bonds held::
 The freeze (lever ``loan_freeze`` ``f``, 1 = the April 1957 moratorium: no redemptions for
 about twenty years, no new mass loans) takes from holders the present value of what
 they were due: when ``f`` rises, ``loss = freeze_pv_loss * B * (f - f_prev)`` (bn). Holders
-feel it as a loss of household wealth ``H = M + B`` (``M``: cash and deposits, read from
-society's ``savings`` in months of the urban wage bill), weighted by loss aversion and
+feel it as a loss of household wealth ``H = M + v B`` (``M``: cash and deposits, read from
+society's ``savings`` in months of the urban wage bill; ``v = bond_valuation``: holders
+valued paper that paid no interest well below face), weighted by ``wealth_salience`` and
 remembered over ``memory_months``; while the freeze lasts, the lottery wins that no longer
 come are a smaller, continuing loss of income::
 
-    felt' = felt * exp(-1 / memory_months) + ln(H / (H - loss))
+    felt' = felt * exp(-1 / memory_months) + ln(H / (H - v * loss))
     g_money = wealth_salience * felt + income_salience * redemption_rate * f * B / W
 
 The redenomination (pulse ``currency_redenomination`` = old roubles per new one, 10 on 1
@@ -61,7 +62,8 @@ class Params(ParamGroup):
     employees_per_urban: float = param(0.56, 0.45, 0.7, "workers and employees per urban resident", "TsSU, Narkhoz SSSR: about 45 mn workers and employees in 1953 against 80 mn townspeople")
     redemption_rate: float = param(0.05, 0.01, 0.15, "1/yr", _MI + ": twenty-year bonds redeemed by lottery draws and at maturity")
     freeze_pv_loss: float = param(0.55, 0.2, 0.9, "fraction of holdings", _HC + ": repayment put off about twenty years without interest; 1 - 1.04**-20 = 0.54")
-    wealth_salience: float = param(0.15, 0.0, 1.0, "log points per log point of wealth", "assumption: Tversky & Kahneman 1992 loss aversion (2.25) times a low salience of paper that paid no interest (Crimson 1957: bonds traded at a tenth of face value)")
+    bond_valuation: float = param(0.3, 0.05, 1.0, "fraction of face value", _HC + ": bonds paid no interest and non-winning ones traded at discounts down to a tenth of face value; assumption between")
+    wealth_salience: float = param(0.25, 0.0, 1.0, "log points per log point of wealth", "assumption: a wealth loss weighs less than a loss of living standard (Tversky & Kahneman 1992 loss aversion applies to both)")
     income_salience: float = param(0.3, 0.0, 1.5, "log points per fraction of wages", "assumption: lottery wins that stop are a small cut in income")
     memory_months: float = param(36.0, 6.0, 120.0, "months", "assumption: a broken state promise is remembered for years")
     rounding_shock: float = param(0.01, 0.0, 0.05, "log points", "Hanson 2003, The Rise and Fall of the Soviet Economy: prices rounded up at the 1961 reform; assumption for the size")
@@ -118,8 +120,8 @@ def step(state: State, decisions, params, rng) -> State:
     loss = p.freeze_pv_loss * s.bonds * np.maximum(f - s.freeze_prev, 0.0)
     savings = state.society.savings  # months of the urban wage bill
     cash = savings * w / 12.0
-    wealth = cash + bonds
-    felt = s.felt * np.exp(-1.0 / p.memory_months) + np.log(wealth / np.maximum(wealth - loss, 1e-9))
+    wealth = cash + p.bond_valuation * bonds          # as holders valued the paper
+    felt = s.felt * np.exp(-1.0 / p.memory_months) + np.log(wealth / np.maximum(wealth - p.bond_valuation * loss, 1e-9))
     bonds = bonds - loss
     ratio = decisions.at("currency_redenomination", m)
     rounding = s.rounding * np.exp(-1.0 / p.rounding_months)
