@@ -167,3 +167,32 @@ def test_record_check_churches_and_bonds(small_result):
     assert c[1964] == pytest.approx(record_value("orthodox_churches_thousand", 1965), rel=0.15)
     b = small_result.national["state_loan_holdings_bn_rub"].sel(month="1957-03").median()
     assert float(b) == pytest.approx(record_value("state_loan_holdings_bn_new_rub", 1957), rel=0.15)
+
+
+# ---- berlin -----------------------------------------------------------------------------
+
+def test_flight_rises_with_gdr_pressure_and_the_wall_stops_it(sc):
+    from ottepel.core.mechanisms import berlin
+
+    s0 = _at(sc, "1960-06")
+    gdr = berlin._gdr_index()
+    hot = s0.bloc.pressure.copy()
+    hot[:, gdr] += 0.2
+    s_hot = s0.with_domain("bloc", dataclasses.replace(s0.bloc, pressure=hot))
+    open_ = Levers(sc.decisions, berlin_wall=0.0)
+    a = berlin.step(s0, open_, sc.params, s0.context.rng).berlin.flow
+    b = berlin.step(s_hot, open_, sc.params, s0.context.rng).berlin.flow
+    np.testing.assert_allclose(b / a, np.exp(sc.params.berlin.push * 0.2))
+    shut = berlin.step(s0, Levers(sc.decisions, berlin_wall=1.0), sc.params, s0.context.rng)
+    np.testing.assert_allclose(shut.berlin.flow / a, 1 - sc.params.berlin.wall_efficacy)
+    assert [e.kind for e in shut.events if e.kind == "berlin_wall"] == ["berlin_wall"]
+    assert np.all(shut.berlin.prestige_contribution < 0)
+
+
+def test_the_wall_once_built_stays(sc):
+    from ottepel.core.mechanisms import berlin
+
+    s0 = _at(sc, "1962-01")
+    assert np.all(s0.berlin.wall_prev == 1.0)  # built in August 1961 in every run at this point
+    s1 = berlin.step(s0, Levers(sc.decisions, berlin_wall=0.0), sc.params, s0.context.rng)
+    assert np.all(s1.berlin.wall_prev == 1.0)

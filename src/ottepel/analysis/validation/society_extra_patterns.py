@@ -1,4 +1,4 @@
-"""Patterns of religion, money and promises (issue 18) against the record and the literature.
+"""Patterns of religion, money, promises and Berlin (issue 18) against the record and the literature.
 
 Record rows come from ``data/society_extra_record.csv`` (each with its source). Each row
 of the table carries, in ``claim``, what the literature says and where; the pass rule is
@@ -16,6 +16,8 @@ weather and luck), and only when ``result`` is the historical replay.
 - Promises: real wages grew about 12% 1958-64 against a promised 40% by 1965; housing
   1959-64 about 479 mn m2 against the path to 650-660 (packaged series); both promises
   broken (Hanson 2003; Nove 1992).
+- Berlin: 144-279 thousand a year left the GDR in 1954-60, 21 thousand in 1962
+  (Notaufnahme registrations); Ulbricht pressed for closure from 1960 (Harrison 2003).
 """
 
 from __future__ import annotations
@@ -160,10 +162,54 @@ def counterfactual_rows(result) -> list[dict]:
     return rows
 
 
+
+
+_BR = "Notaufnahme registrations (Wikipedia 'Republikflucht'); Harrison 2003, Driving the Soviets up the Wall"
+
+
+def berlin_rows(result) -> list[dict]:
+    """The flight from the GDR against the record, and the Wall against no-berlin-wall."""
+    if not _has(result, "gdr_refugees_thousand"):
+        return []
+    from ottepel.data.society_extra import society_extra_record
+
+    rec = society_extra_record()
+    rec = rec[rec["series"] == "gdr_refugees_thousand"].set_index("year")["value"]
+    f = result.annual("gdr_refugees_thousand")
+    years = [y for y in range(1954, 1961) if y in f.columns]
+    if len(years) < 7 or 1962 not in f.columns:
+        return []
+    rows = [_rel_row("flight from the GDR, mean a year 1954-60 (thousand)", f[years].mean(axis=1).to_numpy(),
+                     float(rec.loc[years].mean()), "1954-1960",
+                     f"about 2.7 million left 1949-61, 144-279 thousand a year in 1954-60 ({_BR})", tol=0.2)]
+    med = f[years].median()
+    ok = [abs(med[y] / rec[y] - 1) <= 0.25 for y in years]
+    rows.append({"pattern": "flight from the GDR by year 1954-60: median within 25% of the record",
+                 "value": float(np.mean(ok)), "lo": np.nan, "hi": np.nan, "target": 2 / 3,
+                 "passed": bool(np.mean(ok) >= 2 / 3), "tolerance": "in >= 2/3 of the years",
+                 "years": "1954-1960", "claim": f"the yearly registrations ({_BR})"})
+    rows.append(_abs_row("flight 1962 / 1960 (the Wall)", (f[1962] / f[1960]).to_numpy(), rec[1962] / rec[1960],
+                         "1960-1962", f"21 thousand in 1962 against 199 thousand in 1960 ({_BR})"))
+    if getattr(result, "scenario", "") == "khrushchev-1953":
+        h, c, _, _, _ = _paired(result, "no-berlin-wall")
+        sel = lambda ds: ds["gdr_refugees_thousand"].sel(month=["1962-12", "1963-12", "1964-12"]).mean("month").values  # noqa: E731
+        ratio = sel(h) / sel(c)
+        rows.append({"pattern": "flight 1962-64 with / without the Wall (paired)", "value": float(np.median(ratio)),
+                     "lo": float(np.quantile(ratio, 0.05)), "hi": float(np.quantile(ratio, 0.95)), "target": 0.3,
+                     "passed": bool(np.median(ratio) < 0.3), "tolerance": "median below 0.3",
+                     "years": "1962-1964", "claim": f"the Wall cut the flight by about nine tenths ({_BR}; "
+                     "Major 2010, Behind the Berlin Wall)"})
+        u = h["ulbricht_pressure"].sel(month="1961-07").values
+        rows.append(_share_row("Ulbricht's pressure above the SED's tolerance in July 1961", u >= 1.0,
+                               "1960-1961", "from 1960 Ulbricht pressed Khrushchev to stop the flight "
+                               f"({_BR}, ch. 4-5)"))
+    return rows
+
+
 @register
 def society_extra_patterns(result) -> pd.DataFrame:
-    """Religion, money and promises: record rows and paired counterfactual rows."""
-    rows = record_rows(result) + counterfactual_rows(result)
+    """Religion, money, promises and Berlin: record rows and paired counterfactual rows."""
+    rows = record_rows(result) + counterfactual_rows(result) + berlin_rows(result)
     for r in rows:
         r["tolerance"] = f"{r['tolerance']}; claim: {r['claim']}"
     return pd.DataFrame(rows)

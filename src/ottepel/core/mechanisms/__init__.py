@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from ottepel.core.mechanisms import (
     agriculture,
+    berlin,  # issue 18
     bloc,
     grain,
     housing,
@@ -56,6 +57,7 @@ ORDER = (
     religion,     # 13. open churches, the anti-religious campaign, believers' grievance
     money,        # 14. state loans and their 1957 freeze, the 1961 redenomination, the overhang
     promises,     # 15. Seven-Year Plan and Party Programme yardsticks against delivery
+    berlin,       # 16. the flight from the GDR (reads bloc's GDR pressure), Ulbricht's pressure, the Wall
 )
 
 PARAM_GROUPS = {m.NAME: m.Params for m in ORDER}
