@@ -196,3 +196,22 @@ def test_the_wall_once_built_stays(sc):
     assert np.all(s0.berlin.wall_prev == 1.0)  # built in August 1961 in every run at this point
     s1 = berlin.step(s0, Levers(sc.decisions, berlin_wall=0.0), sc.params, s0.context.rng)
     assert np.all(s1.berlin.wall_prev == 1.0)
+
+
+# ---- education --------------------------------------------------------------------------
+
+def test_school_reform_moves_admissions_to_study_while_working(sc):
+    from ottepel.core.mechanisms import education
+
+    s0 = _at(sc, "1958-06")
+    on = _months(s0, sc, Levers(sc.decisions, school_reform=1.0), education, 36)
+    off = _months(s0, sc, Levers(sc.decisions, school_reform=0.0), education, 36)
+    p = sc.params.education
+    np.testing.assert_allclose(off.education.part_share, p.part_share_1953)
+    assert np.all(on.education.part_share > off.education.part_share + 0.5 * p.reform_part_shift)
+    assert np.all(on.education.stazh_share > off.education.stazh_share)
+    assert np.all(on.education.day < off.education.day) and np.all(on.education.part > off.education.part)
+    np.testing.assert_allclose(on.education.grievance_contribution, p.parent_salience)
+    tot_on = on.education.day + on.education.part
+    tot_off = off.education.day + off.education.part
+    assert np.all(np.abs(tot_on / tot_off - 1) < 0.05)  # the form changes more than the number

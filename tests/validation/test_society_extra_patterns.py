@@ -18,7 +18,7 @@ def test_registered_and_empty_without_a_result():
 
 
 def test_every_row_passes_and_names_its_claim(table):
-    assert len(table) == 16
+    assert len(table) == 24
     failed = table.index[~table["passed"]].tolist()
     assert not failed, failed
     assert table["claim"].str.contains(r"\(").all()  # every claim cites a source
@@ -33,3 +33,7 @@ def test_campaign_halves_the_churches_and_the_freeze_is_felt(table):
 def test_the_wall_stops_the_flight(table):
     assert table.loc["flight 1962-64 with / without the Wall (paired)", "value"] < 0.3
     assert table.loc["flight 1962 / 1960 (the Wall)", "value"] < 0.3
+
+
+def test_the_school_reform_moves_study_to_evenings(table):
+    assert table.loc["day share lower with the 1958 reform, 1964 (paired)", "value"] >= 0.95

@@ -20,6 +20,7 @@ from ottepel.core.mechanisms import (
     agriculture,
     berlin,  # issue 18
     bloc,
+    education,  # issue 18
     grain,
     housing,
     industry,
@@ -58,6 +59,7 @@ ORDER = (
     money,        # 14. state loans and their 1957 freeze, the 1961 redenomination, the overhang
     promises,     # 15. Seven-Year Plan and Party Programme yardsticks against delivery
     berlin,       # 16. the flight from the GDR (reads bloc's GDR pressure), Ulbricht's pressure, the Wall
+    education,    # 17. higher-education students and the 1958 school reform
 )
 
 PARAM_GROUPS = {m.NAME: m.Params for m in ORDER}
