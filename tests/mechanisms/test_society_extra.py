@@ -215,3 +215,36 @@ def test_school_reform_moves_admissions_to_study_while_working(sc):
     tot_on = on.education.day + on.education.part
     tot_off = off.education.day + off.education.part
     assert np.all(np.abs(tot_on / tot_off - 1) < 0.05)  # the form changes more than the number
+
+
+# ---- invariants (hypothesis) ------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=25, deadline=None)
+@given(k=st.floats(0.0, 2.0), months=st.integers(1, 36))
+def test_churches_stay_positive_and_never_reopen(sc, k, months):
+    s = _at_cached(sc)
+    before = s.religion.churches
+    s = _months(s, sc, Levers(sc.decisions, antireligious_campaign=k), religion, months)
+    assert np.all(s.religion.churches > 0) and np.all(s.religion.churches <= before)
+    assert np.all(s.religion.grievance_contribution >= 0)
+
+
+@settings(max_examples=25, deadline=None)
+@given(sub=st.floats(0.0, 2.0), freeze=st.floats(0.0, 1.0))
+def test_bonds_and_loss_stay_non_negative(sc, sub, freeze):
+    s = _at_cached(sc)
+    s = _months(s, sc, Levers(sc.decisions, loan_subscription=sub, loan_freeze=freeze), money, 6)
+    assert np.all(s.money.bonds >= 0) and np.all(s.money.lost >= 0) and np.all(s.money.felt >= 0)
+
+
+_CACHE = {}
+
+
+def _at_cached(sc):
+    if "s" not in _CACHE:
+        _CACHE["s"] = _at(sc, "1959-01", runs=3)
+    return _CACHE["s"]
