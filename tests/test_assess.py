@@ -25,7 +25,9 @@ from ottepel.interfaces.cli.app import app
 
 runner = CliRunner()
 ERA_POLICIES = {"virgin_lands", "maize", "housing", "sovnarkhoz", "destalinisation",
-                "seven_year_plan", "price_rise_1962", "cuba"}
+                "seven_year_plan", "price_rise_1962", "cuba",
+                "religion_campaign", "loan_freeze", "currency_reform_1961", "party_programme", "berlin_wall",
+                "school_reform_1958"}  # issue 18
 
 
 @pytest.fixture(scope="module")

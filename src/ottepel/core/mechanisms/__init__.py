@@ -18,15 +18,20 @@ from __future__ import annotations
 
 from ottepel.core.mechanisms import (
     agriculture,
+    berlin,  # issue 18
     bloc,
     camps,
+    education,  # issue 18
     grain,
     housing,
     industry,
     livestock,
+    money,  # issue 18
     planning,
     politics,
     population,
+    promises,  # issue 18
+    religion,  # issue 18
     repression,
     society,
     weather,
@@ -51,6 +56,13 @@ ORDER = (
     planning,     # 12. plans (Jan), pledges chased (Nov), reports and audits (Dec): last, so the
                   #     year's true harvest, herds and industrial output and this month's fear
                   #     (repression) are known when producers report
+    # issue 18: society's extra submodels, after the whole month so they read this month's
+    # economy and society; their grievance_contribution reaches society's hook next month.
+    religion,     # 13. open churches, the anti-religious campaign, believers' grievance
+    money,        # 14. state loans and their 1957 freeze, the 1961 redenomination, the overhang
+    promises,     # 15. Seven-Year Plan and Party Programme yardsticks against delivery
+    berlin,       # 16. the flight from the GDR (reads bloc's GDR pressure), Ulbricht's pressure, the Wall
+    education,    # 17. higher-education students and the 1958 school reform
 )
 
 PARAM_GROUPS = {m.NAME: m.Params for m in ORDER}

@@ -284,6 +284,13 @@ def step(state: State, decisions, params, rng) -> State:
     shock = _moral(s, p, pr, norms) + p.overhang_weight * overhang
     gap += shock[:, None]
     gap += returnee_unease(state)[:, None]  # crime fears after the amnesty (camps, last month)
+    # ---- issue 18 hook: add the grievance contributions other domains publish (religion,
+    # money, promises: ``grievance_contribution``, (runs,) log points, last month's values) ----
+    for dom in state.domains.values():
+        extra = getattr(dom, "grievance_contribution", None)
+        if extra is not None:
+            gap += np.asarray(extra)[:, None]
+    # ---- end of the issue 18 hook ----
     relief = s.relief
     if relief.any():
         relief = relief * np.exp(-1.0 / p.relief_months)
