@@ -8,7 +8,7 @@ harvest is in, the leadership plans the year ahead:
     home      = bread * (urban + (1 - kolkhoz share) * rural) + army_and_other + farm food gap
                 + feed_commitment * last year's feed release
     exports   = planned exports, cut (to a minimum share) when grain is short
-    shortfall = home - c x committed feed + exports + reserve_floor - (stock + procurement)
+    shortfall = home + exports + reserve_floor - (stock + procurement)
     imports   = min(shortfall + restock (target - floor), import_capacity)  if shortfall > import_threshold
     release   = min(feed demand of the herds, stock + procurement + imports - home - exports - target)
                 (but at least the committed share of last year's release, if above the floor)
@@ -70,7 +70,6 @@ class Params(ParamGroup):
     min_export_share: float = param(0.8, 0.0, 1.0, "fraction", "history series grain_exports_mt: 6.3 mn t still exported in 1963 (7.8 in 1962): bloc commitments were kept")
     feed_commitment: float = param(0.7, 0.0, 1.0, "fraction", "assumption: share of last year's state feed sales treated as a commitment (livestock complexes, sovkhozes)")
     import_threshold: float = param(1.0, 0.0, 5.0, "million t", "assumption: small gaps are met by cutting use, not by buying")
-    feed_cut_before_imports: float = param(0.38, 0.0, 1.0, "fraction", "assumption: share of committed feed sales cut before grain is bought abroad (no purchases in 1960-62 although feed sales had grown; history series grain_imports_mt)")
     import_restock: float = param(0.3, 0.0, 1.0, "fraction", "assumption: share of the reserve target above the floor bought with a crop year's imports once gold is sold (10.4 mn t bought for 1963/64: history series grain_imports_purchased_1963_64_mt)")
     import_capacity: float = param(12.0, 2.0, 30.0, "million t/yr", "1963-64 purchases of about 10 mn t (history series grain_imports_purchased_1963_64_mt) and gold sales")
 
@@ -190,9 +189,7 @@ def step(state: State, decisions, params, rng) -> State:
                 + p.feed_commitment * g.feed_release_mt)
         avail = stock + proc
         exports = np.clip(avail - home - p.reserve_floor, p.min_export_share * plan_x, plan_x)
-        # A share of the committed feed sales is cut before gold is sold.
-        shortfall = (home - p.feed_cut_before_imports * p.feed_commitment * g.feed_release_mt
-                     + exports + p.reserve_floor - avail)
+        shortfall = home + exports + p.reserve_floor - avail
         # Once gold is to be sold, the crop year's purchases also rebuild part of the reserve.
         restock = p.import_restock * (p.reserve_target - p.reserve_floor)
         imports = np.where(shortfall > p.import_threshold,
@@ -206,7 +203,7 @@ def step(state: State, decisions, params, rng) -> State:
                              np.maximum(spare, np.minimum(committed, np.maximum(after - p.reserve_floor, 0))))
         total = deficit.sum(1, keepdims=True)
         weights = np.where(total > 0, deficit / np.where(total > 0, total, 1), g.release_weights)
-        use = home + exports + release
+        use = home - committed + exports + release  # committed feed is part of the release
         stock = avail + imports
         state = state.emit(event(
             "grain_import", imports > 0, imports, actors="Council of Ministers",
