@@ -62,7 +62,7 @@ class Params(ParamGroup):
     """State grain balance."""
 
     stock_1953: float = param(30.0, 10.0, 45.0, "million t", "assumption: state stocks on 1 March 1953, after procurement of ~35 mn t from the 1952 harvest (Volin 1970)")
-    urban_bread: float = param(0.18, 0.14, 0.25, "t/person/yr", "TsSU per-capita bread and flour consumption ~150-170 kg flour (~0.2 t grain)")
+    urban_bread: float = param(0.20, 0.14, 0.25, "t/person/yr", "TsSU per-capita bread and flour consumption ~150-170 kg flour (~0.2 t grain)")
     army_and_other_mt: float = param(6.0, 3.0, 12.0, "million t/yr", "USDA grain balances (Volin 1970): army and industrial uses ~5-8 mn t")
     reserve_floor: float = param(5.0, 0.0, 15.0, "million t", "assumption: the hard minimum stock; below it grain is bought abroad for gold")
     reserve_target: float = param(20.0, 5.0, 40.0, "million t", "assumption: the reserve the state rebuilds before it sells feed")

@@ -54,7 +54,7 @@ class Params(ParamGroup):
     cattle_distress: float = param(0.15, 0.0, 0.5, "1/yr per unit feed gap", "assumption: cattle are kept through bad winters more than pigs")
     pig_net_births: float = param(0.82, 0.5, 1.3, "1/yr", "Wädekin 1973: pig herd turnover under a year")
     pig_offtake: float = param(0.75, 0.5, 1.0, "1/yr", _NK + ": pig slaughter vs herd")
-    pig_distress: float = param(0.4, 0.0, 0.8, "1/yr per unit feed gap", "history series pigs_mn_head: 70.0 mn (1963) to 40.9 mn (1964)")
+    pig_distress: float = param(0.6, 0.0, 0.8, "1/yr per unit feed gap", "history series pigs_mn_head: 70.0 mn (1963) to 40.9 mn (1964); raised from 0.4 with the feed-unit accounting (issue 14)")
     rho_max: float = param(1.05, 1.0, 1.5, "1", "assumption: growth saturates with feed")
     price_elasticity: float = param(0.04, 0.0, 0.2, "1", "Nove: herd response to the 1953 and 1962 livestock price rises")
     need_cattle: float = param(2.0, 1.5, 3.0, "t feed units/head/yr", "Soviet feed norms (~20 centners of feed units per head of cattle)")
