@@ -13,7 +13,7 @@ from ottepel.core.catalog import parameter_table
 START, END = "<!-- params:start -->", "<!-- params:end -->"
 SUB_START, SUB_END = "<!-- submodels:start -->", "<!-- submodels:end -->"
 # Order of the per-domain sections (files not listed come after, alphabetically).
-SECTIONS = ["politics", "planning", "society", "camps", "bloc", "world", "berlin", "religion",
+SECTIONS = ["politics", "planning", "economy", "society", "camps", "bloc", "world", "berlin", "religion",
             "money", "promises", "education", "reliability", "calibration",
             "whatif"]
 

@@ -21,7 +21,13 @@ from hypothesis import strategies as st
 
 from ottepel import simulate
 from ottepel.core.engine import initial_state, step_month
-from ottepel.core.invariants import check_grain_balance, check_land, land_available_mha, validate
+from ottepel.core.invariants import (
+    check_grain_balance,
+    check_land,
+    land_available_mha,
+    land_in_use_mha,
+    validate,
+)
 from ottepel.core.mechanisms import LEVERS, PARAM_GROUPS
 from ottepel.core.scenario import _resolve, load_scenario, read_spec
 
@@ -30,7 +36,7 @@ DECISIONS = {d.id: d for d in PARENT.decision}
 SIGNED = ("_change_", "_residual_")  # national quantities that may be negative
 PARAM_CHOICES = {
     "agriculture": ["yield_scale", "losses", "seed_rate", "rural_food", "above_quota_share",
-                    "maize_displacement", "maize_grain_share", "maize_kappa", "erosion_rate",
+                    "maize_from_fallow", "maize_grain_share", "maize_kappa", "erosion_rate",
                     "same_year_sown", "virgin_sown_share"],
     "grain": ["stock_1953", "reserve_floor", "import_capacity", "import_threshold",
               "min_export_share", "feed_release_share"],
@@ -145,16 +151,16 @@ def run_states(sc, runs: int, seed: int):
         yield state
 
 
-@pytest.mark.parametrize("displacement", [0.0, 0.55])
-def test_land_in_use_never_exceeds_land_available(tmp_path, displacement):
+@pytest.mark.parametrize("from_fallow", [0.0, 0.8])
+def test_land_in_use_never_exceeds_land_available(tmp_path, from_fallow):
     """Grain sown (April-August) within old arable + ploughed virgin land, every region.
 
-    With maize_displacement = 0 silage maize takes no grain land, so maize for grain
-    must (this failed before agriculture capped grain on old land at old land).
+    With maize_from_fallow = 0 all maize comes from grain and fodder land; with 0.8 most
+    of it from fallow (the land balance must still close).
     """
     path = tmp_path / "plough.toml"
     path.write_text('name = "plough"\ninherits = "khrushchev-1953"\nend = "1962-12"\n'
-                    f'[params.agriculture]\nmaize_displacement = {displacement}\n'
+                    f'[params.agriculture]\nmaize_from_fallow = {from_fallow}\n'
                     'maize_grain_share = 0.8\n'
                     '[[modify]]\nid = "virgin_lands_1954"\nscale = 2.3\n'
                     '[[modify]]\nid = "maize_1960"\nscale = 2.0\n', encoding="utf-8")
@@ -173,7 +179,8 @@ def test_land_check_catches_an_excess():
     sc = load_scenario()
     state = next(s for s in run_states(sc, 2, 0) if s.clock.month_of_year == 5)
     ag = state.agriculture
-    bad = dataclasses.replace(ag, grain_sown_mha=land_available_mha(ag) + 0.5)
+    slack = land_available_mha(ag) - land_in_use_mha(ag)
+    bad = dataclasses.replace(ag, grain_sown_mha=ag.grain_sown_mha + slack + 0.5)
     problems = check_land(state.with_domain("agriculture", bad))
     assert problems and "exceeds land available by 0.5 million ha" in problems[0]
     assert any("land" in p for p in validate(state.with_domain("agriculture", bad)))

@@ -15,7 +15,7 @@ def test_feed_shortage_lowers_ratio():
     p = _params()
     ls = livestock.LivestockState(np.ones((1, 2)), np.ones((1, 2)), np.full((1, 2), 2.0),
                                   np.ones((1, 2)), np.ones((1, 2)), np.zeros((1, 2)),
-                                  np.zeros((1, 2)), np.zeros((1, 2)))
+                                  np.zeros((1, 2)), np.zeros((1, 2)), np.zeros((1, 2)))
     rich = livestock.feed_ratios(ls, np.full((1, 2), 2.0), np.zeros((1, 2)), np.zeros((1, 2)), p,
                                  np.full((1, 2), 0.5))
     poor = livestock.feed_ratios(ls, np.full((1, 2), 0.1), np.zeros((1, 2)), np.zeros((1, 2)), p,

@@ -79,7 +79,9 @@ def test_serious_riot_follows_the_price_rise(pair):
     t = riot_check(hist, cf).set_index("pattern")["probability"]
     # Fixed seed, 120 runs. With 1000 runs the model gives ~0.53 vs ~0.00; the bounds
     # below leave more than four binomial standard deviations.
-    assert t.iloc[0] >= 0.3
+    # 0.25: issue 14 fixed a double count of committed feed sales in the grain balance that
+    # emptied state stocks every August from 1960 (bread shortages behind part of the riots).
+    assert t.iloc[0] >= 0.25
     assert t.iloc[1] <= 0.1
     assert t.iloc[4] >= 0.25
 

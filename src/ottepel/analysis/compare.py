@@ -33,8 +33,11 @@ from ottepel.ensemble.simulate import simulate
 DEFAULT_VARS = [
     "grain_harvest_mt", "meat_production_mt", "consumer_goods_index",
     "industrial_output_index", "living_space_m2_per_capita", "real_wage_index",
-    "bloc_stability",
+    "bloc_stability", "feed_units_total_mt",
+    *(f"{q}_{z}_mt" for q in ("grain_harvest", "feed_units") for z in ("south", "centre", "north")),
 ]
+ZONES = {"south": "maize ripens for grain", "centre": "maize ripens for silage only",
+         "north": "maize does not ripen"}
 LOW_Q, HIGH_Q = 0.05, 0.95
 
 
@@ -201,6 +204,26 @@ def html_page(title: str, body: list[str]) -> str:
             + "\n".join(body) + "</body></html>")
 
 
+def zone_table(cmp: Comparison) -> pd.DataFrame:
+    """Mean paired difference (B - A) of grain and feed by soil-climate zone (heat sums).
+
+    One row per zone group of ``mechanisms/land.py`` and the nation: median and 90%
+    interval of the per-run difference of means over all years, and its sign in words.
+    """
+    rows = []
+    for zone, what in {**ZONES, "total": "the USSR"}.items():
+        for q in ("grain_harvest", "feed_units"):
+            var = f"{q}_{zone}_mt" if zone != "total" else ("grain_harvest_mt" if q == "grain_harvest"
+                                                              else "feed_units_total_mt")
+            if var not in cmp.a.national or var not in cmp.b.national:
+                continue
+            o = cmp.overall(var)
+            sign = ("higher" if o["q05"] > 0 else "lower" if o["q95"] < 0 else "within noise")
+            rows.append({"zone": zone, "where": what, "variable": var, "diff_median": o["median"],
+                         "diff_q05": o["q05"], "diff_q95": o["q95"], "b_against_a": sign})
+    return pd.DataFrame(rows)
+
+
 def write_compare_report(cmp: Comparison, path: str | Path, variables: list[str]) -> Path:
     """The comparison as an offline HTML page: a sentence, a chart and a table per variable."""
     title = f"ottepel: {cmp.b.scenario} against {cmp.a.scenario} ({cmp.runs} paired runs, seed {cmp.seed})"
@@ -208,6 +231,13 @@ def write_compare_report(cmp: Comparison, path: str | Path, variables: list[str]
              "that has the same seed, so both see the same weather and the same luck; the charts "
              "show the spread of the paired differences across runs (alternative minus "
              "reference, December values).</p>")]
+    zones = zone_table(cmp)
+    if not zones.empty:
+        body.append(f"<h2>By soil-climate zone</h2><p>Grain and feed units of {html.escape(cmp.b.scenario)} "
+                    f"against {html.escape(cmp.a.scenario)}, mean over all years, by heat-sum zone "
+                    "(mechanisms/land.py).</p>")
+        body.append(zones.to_html(index=False, border=0, classes="tbl", na_rep="",
+                                  float_format=lambda x: f"{x:,.2f}"))
     for var in variables:
         fig = diff_figure(cmp, var)
         table = cmp.summary(var).reset_index(names="year")

@@ -29,14 +29,17 @@ GROWING_SEASON = range(4, 9)  # April (sowing) to August; September is harvest
 
 
 def land_available_mha(ag) -> np.ndarray:
-    """(runs, regions) old arable plus virgin land ploughed (incl. this year) less eroded."""
-    return ag.old_arable_mha + ag.virgin_ploughed_mha + ag.ploughed_this_year \
+    """(runs, regions) old cropland plus virgin land ploughed (incl. this year) less eroded."""
+    return getattr(ag, "cropland_mha", ag.old_arable_mha) + ag.virgin_ploughed_mha + ag.ploughed_this_year \
         - ag.virgin_abandoned_mha
 
 
 def land_in_use_mha(ag) -> np.ndarray:
-    """(runs, regions) grain sown this year (small grains and maize for grain)."""
-    return ag.grain_sown_mha
+    """(runs, regions) grain sown this year and, on old cropland, silage maize, fodder, fallow
+    and industrial crops (the land balance of ``mechanisms/land.py``)."""
+    other = [getattr(ag, k, 0.0) for k in ("fodder_mha", "fallow_mha", "industrial_mha")]
+    silage = ag.maize_sown_mha - getattr(ag, "maize_grain_mha", ag.maize_sown_mha)
+    return ag.grain_sown_mha + silage + sum(other)
 
 
 def check_land(state) -> list[str]:

@@ -80,3 +80,59 @@ def livestock_and_trade_patterns(result) -> pd.DataFrame:
                                (imp[cols].max(axis=1) >= 1.0).to_numpy(), "1963-1964",
                                "imports >= 1 mn t in 1963 or 1964"))
     return pd.DataFrame(rows)
+
+
+def _within_row(name: str, model: pd.DataFrame, record: pd.Series, tol: float, need: float,
+                source: str) -> dict:
+    """Median within ``tol`` of the record in at least ``need`` (share) of the record years."""
+    years = [y for y in record.index if y in model.columns]
+    if not years:
+        return {}
+    med = model[years].median()
+    hits = (abs(med / record[years] - 1) <= tol)
+    share = float(hits.mean())
+    return {"pattern": name, "value": share, "lo": np.nan, "hi": np.nan, "target": need,
+            "passed": bool(share >= need),
+            "tolerance": f"median within {tol:.0%} of the record in >= {need:.0%} of {len(years)} years; {source}",
+            "years": f"{years[0]}-{years[-1]}"}
+
+
+@register
+def land_and_crisis_patterns(result) -> pd.DataFrame:
+    """The land balance (grain and total sown area) and the 1963 crisis (issue 14).
+
+    Literature: grain area fell 1956-60 as maize and fodder crops took land and rose again
+    when fallow and grassland were ploughed up in 1962-63 (Volin 1970; McCauley 1976); the
+    drought of 1963 on depleted reserves brought the pig cull, 1964 meat below 1962 and
+    grain bought abroad for gold (Volin & Walters 1965; Taubman 2003 ch. 19).
+    """
+    rows = []
+    sown = _annual(result, "grain_sown_mha")
+    if sown is not None:
+        rows.append(_within_row("grain sown area (land balance closed by region)", sown,
+                                history_series("grain_sown_area_mha").loc[1953:1964], 0.07, 10 / 12,
+                                "TsSU (Strana Sovetov za 50 let)"))
+    total = _annual(result, "total_sown_mha")
+    if total is not None:
+        rows.append(_within_row("total sown area (grain, maize, fodder, industrial crops)", total,
+                                history_series("total_sown_area_mha").loc[1953:1964], 0.07, 0.8,
+                                "TsSU Narkhoz yearbooks"))
+    pigs = _annual(result, "pigs_mn_head")
+    if pigs is not None and 1963 in pigs.columns:
+        x = pigs[1963].to_numpy()
+        rows.append({"pattern": "pigs at 1 Jan 1964 below 55 mn (the 1963 cull; record 40.9)",
+                     "value": float(np.median(x)), "lo": float(np.quantile(x, 0.05)),
+                     "hi": float(np.quantile(x, 0.95)), "target": 40.9,
+                     "passed": bool(np.median(x) < 55), "tolerance": "median < 55 mn; TsSU Narkhoz 1965",
+                     "years": "1963"})
+    meat = _annual(result, "meat_production_mt")
+    if meat is not None and {1962, 1964}.issubset(meat.columns):
+        rows.append(_share_row("meat 1964 below meat 1962 (the cull's aftermath; Taubman ch. 19)",
+                               (meat[1964] < meat[1962]).to_numpy(), "1962-1964", "a fall"))
+    stock = _annual(result, "state_grain_stock_mt")
+    if stock is not None and {1958, 1963}.issubset(stock.columns):
+        span = [y for y in range(1955, 1965) if y in stock.columns]
+        low = stock[span].idxmin(axis=1).to_numpy()
+        rows.append(_share_row("state grain stocks at their 1955-64 low in 1961-63 (Volin 1970)",
+                               np.isin(low, [1961, 1962, 1963]), "1955-1964", "low in 1961-63"))
+    return pd.DataFrame([r for r in rows if r])

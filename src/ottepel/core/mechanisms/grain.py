@@ -9,7 +9,7 @@ harvest is in, the leadership plans the year ahead:
                 + feed_commitment * last year's feed release
     exports   = planned exports, cut (to a minimum share) when grain is short
     shortfall = home + exports + reserve_floor - (stock + procurement)
-    imports   = min(shortfall, import_capacity)  if shortfall > import_threshold
+    imports   = min(shortfall + restock (target - floor), import_capacity)  if shortfall > import_threshold
     release   = min(feed demand of the herds, stock + procurement + imports - home - exports - target)
                 (but at least the committed share of last year's release, if above the floor)
 
@@ -62,7 +62,7 @@ class Params(ParamGroup):
     """State grain balance."""
 
     stock_1953: float = param(30.0, 10.0, 45.0, "million t", "assumption: state stocks on 1 March 1953, after procurement of ~35 mn t from the 1952 harvest (Volin 1970)")
-    urban_bread: float = param(0.18, 0.14, 0.25, "t/person/yr", "TsSU per-capita bread and flour consumption ~150-170 kg flour (~0.2 t grain)")
+    urban_bread: float = param(0.20, 0.14, 0.25, "t/person/yr", "TsSU per-capita bread and flour consumption ~150-170 kg flour (~0.2 t grain)")
     army_and_other_mt: float = param(6.0, 3.0, 12.0, "million t/yr", "USDA grain balances (Volin 1970): army and industrial uses ~5-8 mn t")
     reserve_floor: float = param(5.0, 0.0, 15.0, "million t", "assumption: the hard minimum stock; below it grain is bought abroad for gold")
     reserve_target: float = param(20.0, 5.0, 40.0, "million t", "assumption: the reserve the state rebuilds before it sells feed")
@@ -70,6 +70,7 @@ class Params(ParamGroup):
     min_export_share: float = param(0.8, 0.0, 1.0, "fraction", "history series grain_exports_mt: 6.3 mn t still exported in 1963 (7.8 in 1962): bloc commitments were kept")
     feed_commitment: float = param(0.7, 0.0, 1.0, "fraction", "assumption: share of last year's state feed sales treated as a commitment (livestock complexes, sovkhozes)")
     import_threshold: float = param(1.0, 0.0, 5.0, "million t", "assumption: small gaps are met by cutting use, not by buying")
+    import_restock: float = param(0.3, 0.0, 1.0, "fraction", "assumption: share of the reserve target above the floor bought with a crop year's imports once gold is sold (10.4 mn t bought for 1963/64: history series grain_imports_purchased_1963_64_mt)")
     import_capacity: float = param(12.0, 2.0, 30.0, "million t/yr", "1963-64 purchases of about 10 mn t (history series grain_imports_purchased_1963_64_mt) and gold sales")
 
 
@@ -189,7 +190,10 @@ def step(state: State, decisions, params, rng) -> State:
         avail = stock + proc
         exports = np.clip(avail - home - p.reserve_floor, p.min_export_share * plan_x, plan_x)
         shortfall = home + exports + p.reserve_floor - avail
-        imports = np.where(shortfall > p.import_threshold, np.minimum(shortfall, p.import_capacity), 0.0)
+        # Once gold is to be sold, the crop year's purchases also rebuild part of the reserve.
+        restock = p.import_restock * (p.reserve_target - p.reserve_floor)
+        imports = np.where(shortfall > p.import_threshold,
+                           np.minimum(shortfall + restock, p.import_capacity), 0.0)
         deficit = _feed_deficit(state, params)
         committed = p.feed_commitment * g.feed_release_mt
         after = avail + imports - (home - committed) - exports
@@ -199,7 +203,7 @@ def step(state: State, decisions, params, rng) -> State:
                              np.maximum(spare, np.minimum(committed, np.maximum(after - p.reserve_floor, 0))))
         total = deficit.sum(1, keepdims=True)
         weights = np.where(total > 0, deficit / np.where(total > 0, total, 1), g.release_weights)
-        use = home + exports + release
+        use = home - committed + exports + release  # committed feed is part of the release
         stock = avail + imports
         state = state.emit(event(
             "grain_import", imports > 0, imports, actors="Council of Ministers",
