@@ -1,4 +1,4 @@
-"""What the model contains, read off its mechanisms: parameters, levers, output variables.
+"""What the model contains, read off its mechanisms: parameters and output variables.
 
 It sits above ``mechanisms`` (which import only the primitives: state, params, decisions),
 so the tables are built without import circles.
@@ -11,18 +11,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ottepel.core import mechanisms
-from ottepel.core.decisions import Lever
 from ottepel.core.params import ParamGroup
 
 
 def param_groups() -> dict[str, type[ParamGroup]]:
     """Mechanism name -> its parameter group."""
     return mechanisms.PARAM_GROUPS
-
-
-def levers() -> dict[str, Lever]:
-    """Every policy lever of every mechanism, by name."""
-    return mechanisms.LEVERS
 
 
 def parameters_model() -> type[BaseModel]:

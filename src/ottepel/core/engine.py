@@ -22,6 +22,7 @@ import dataclasses
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -105,9 +106,14 @@ def begin_month(state: State, decisions: Decisions, params: RuntimeParams,
 
 def stages() -> tuple[Stage, ...]:
     """The stages of the monthly step, in order: ``begin_month``, then one per mechanism of
-    ``mechanisms.ORDER`` (read at each call, so ORDER stays the single source)."""
-    return (Stage("begin_month", begin_month),
-            *(Stage(m.NAME, m.step, m) for m in mechanisms.ORDER))
+    ``mechanisms.ORDER`` (ORDER stays the single source; the tuple is built once per ORDER,
+    not every month)."""
+    return _stages_of(mechanisms.ORDER)
+
+
+@lru_cache(maxsize=4)
+def _stages_of(order: tuple) -> tuple[Stage, ...]:
+    return (Stage("begin_month", begin_month), *(Stage(m.NAME, m.step, m) for m in order))
 
 
 def step(state: State, decisions: Decisions, params: RuntimeParams, rng: Streams) -> State:

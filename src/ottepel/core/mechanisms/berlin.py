@@ -28,6 +28,7 @@ here) and the East-West tension that ``world`` already takes from the scenario's
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -49,6 +50,7 @@ _HA = "Harrison 2003, Driving the Soviets up the Wall (Princeton)"
 _REC = "society_extra_record.csv gdr_refugees_thousand (Notaufnahme registrations)"
 
 
+@lru_cache(maxsize=1)
 def _gdr_index() -> int:
     from ottepel.core.mechanisms.bloc import load_satellites
 

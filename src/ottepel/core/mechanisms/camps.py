@@ -346,9 +346,9 @@ def national(state: State) -> dict[str, np.ndarray]:
         "camp_strikes": s.strikes,
         "camp_grievance": s.grievance,
         "camp_regime": s.regime,
-        "returnee_unease": p.unease_per_mn * wave,
+        "returnee_unease": returnee_unease(state),
         "destal_legitimacy": p.legitimacy_political * back - p.legitimacy_criminal * wave,
-        "returnee_alarm": p.alarm_political * back + p.alarm_criminal * wave,
+        "returnee_alarm": returnee_alarm(state),
     }
 
 
