@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ottepel.analysis.validation.stats import wilson
-from ottepel.core.mechanisms.leaders import load_leaders
+from ottepel.core.mechanisms.politics.leaders import load_leaders
 
 try:  # the pattern registry of ottepel.analysis.validation
     from ottepel.analysis.validation import register
