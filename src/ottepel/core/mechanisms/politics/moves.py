@@ -43,8 +43,12 @@ def fate_of(u: np.ndarray, norm: np.ndarray) -> np.ndarray:
     return np.where(u < p_arrest, ARRESTED, np.where(u < p_arrest + p_expel, DEMOTED, RETIRED))
 
 
-def _unseat(w: Work, runs, who, status) -> None:
-    """Out of the Presidium and every office; his clients lose their patron (pair-safe)."""
+def _vacate(w: Work, runs, who, status) -> None:
+    """Leaders ``who`` (k,) leave the Presidium and every office; their clients lose their patron.
+
+    Pair-safe: ``runs`` may repeat (two leaders of one run falling in one month), each
+    (run, leader) pair is written on its own, so no write masks another.
+    """
     w.mut("status")[runs, who] = status
     w.mut("presidium")[runs, who] = False
     offices = w.mut("offices")
@@ -53,6 +57,11 @@ def _unseat(w: Work, runs, who, status) -> None:
     lp = w.mut("leader_patron")
     r, j = np.nonzero(lp[runs] == who[:, None])
     lp[runs[r], j] = -1
+
+
+def _unseat(w: Work, runs, who, status) -> None:
+    """Out of the Presidium and every office, his allies tainted (pair-safe)."""
+    _vacate(w, runs, who, status)
     _taint_allies(w, runs, who)
 
 
@@ -84,8 +93,9 @@ def _taint_allies(w: Work, runs, who) -> None:
     ties = np.maximum(lt.ties[who], 0.0)
     if np.any(ties > 0.25):
         close = ties * (ties > 0.25)
-        w.mut("prestige")[runs] -= w.params.prestige_taint * close
-        w.mut("grudge")[runs] += w.params.taint_grudge * close[:, :, None]
+        # np.add.at: a run may lose two leaders at once, and each taints his allies.
+        np.add.at(w.mut("prestige"), runs, -w.params.prestige_taint * close)
+        np.add.at(w.mut("grudge"), runs, w.params.taint_grudge * close[:, :, None])
 
 
 def arrest(w: Work, runs, who, by: list[str], cause: list[str], trial_delay: int) -> None:
@@ -107,7 +117,7 @@ def add_grudge(w: Work, runs, holder, against, amount: float) -> None:
     """
     if len(runs):
         g = w.mut("grudge")
-        g[runs, :, holder] += amount * against
+        np.add.at(g, (runs, slice(None), holder), amount * against)
 
 
 def strip_office(w: Work, runs, who) -> np.ndarray:
@@ -249,12 +259,7 @@ def deaths(w: Work, due: np.ndarray) -> None:
         return
     lt = load_leaders()
     runs, who = np.nonzero(due)
-    w.mut("status")[runs, who] = DEAD
-    w.mut("presidium")[runs, who] = False
-    offices = w.mut("offices")
-    offices[runs] = np.where(offices[runs] == who[:, None], VACANT, offices[runs])
-    lp = w.mut("leader_patron")
-    lp[runs] = np.where(lp[runs] == who[:, None], -1, lp[runs])
+    _vacate(w, runs, who, DEAD)
     w.emit("death", runs, 1.0, [f"target={lt.name[i]}" for i in who], "natural causes")
 
 
