@@ -56,6 +56,124 @@ def _covers(result, month: str) -> bool:
     return months.max() >= pd.Timestamp(month)
 
 
+def _fs_plenum_votes(ev: pd.DataFrame) -> pd.DataFrame:
+    """Presidium majorities against the First Secretary decided by a CC plenum (one row each)."""
+    pv = ev[(ev["kind"] == "presidium_vote") & (ev["outcome"] == "passed")
+            & (ev["office"].fillna("").str.contains("first_secretary"))]
+    plen = ev[ev["kind"] == "plenum_vote"]
+    return pd.merge(pv[["run", "month", "date"]], plen[["run", "month", "outcome", "target"]],
+                    on=["run", "month"])
+
+
+def path_steps(result) -> dict:
+    """The five steps of the historical path, run by run (sets of run ids), and their timing.
+
+    Keys: ``runs`` (all run ids); ``beria`` (Beria arrested or removed in 1953); ``malenkov``
+    (Malenkov no longer Premier at the end of 1955); ``anti_party`` (a Presidium majority
+    moves against the First Secretary in 1957 and the CC upholds him); ``dual`` (Khrushchev
+    First Secretary and Premier at once in 1958-60); ``removal`` (the CC removes Khrushchev
+    in 1964); ``all_five``; ``upheld_year`` and ``removal_year`` (run -> year of the first
+    such event, any year); ``successor`` (run -> name of the First Secretary after the
+    removal); ``zhukov`` (Zhukov out of the Defence Ministry in 1957-58 after holding it).
+    """
+    lt = load_leaders()
+    kh, mal, ber, zh = (lt.index(k) for k in ("khrushchev", "malenkov", "beria", "zhukov"))
+    runs = pd.Index(result.national["run"].values)
+    ev = _events(result, ("arrest", "removal", "presidium_vote", "plenum_vote"))
+    gone = _window(ev[ev["kind"].isin(["arrest", "removal"])], "1953-01", "1953-12-31")
+    out = {"runs": runs, "beria": set(gone.loc[gone["target"] == lt.name[ber], "run"])}
+    pm = _office_at(result, "premier", "1955-12")
+    out["malenkov"] = set(pm.index[pm != mal])
+    dec = _fs_plenum_votes(ev)
+    up = dec[dec["outcome"] == "upheld"].sort_values("date").drop_duplicates("run")
+    out["upheld_year"] = dict(zip(up["run"], up["date"].dt.year, strict=True))
+    out["anti_party"] = {r for r, y in out["upheld_year"].items() if y == 1957}
+    fs, prem = result.national["first_secretary"], result.national["premier"]
+    months = pd.to_datetime(fs["month"].values)
+    w = (months >= pd.Timestamp("1958-01")) & (months <= pd.Timestamp("1960-12"))
+    both = ((fs.values[:, w] == kh) & (prem.values[:, w] == kh)).any(1)
+    out["dual"] = set(runs[both])
+    rem = ev[(ev["kind"] == "plenum_vote") & (ev["outcome"] == "removed") & (ev["target"] == lt.name[kh])]
+    rem = rem.sort_values("date").drop_duplicates("run")
+    out["removal_year"] = dict(zip(rem["run"], rem["date"].dt.year, strict=True))
+    out["removal"] = {r for r, y in out["removal_year"].items() if y == 1964}
+    succ = {}
+    names = np.append(lt.name, "other")
+    pos = {r: i for i, r in enumerate(runs)}
+    for r, d in zip(rem["run"], rem["date"], strict=True):
+        k = min(int(np.searchsorted(months, d)), len(months) - 1)
+        succ[r] = names[int(fs.values[pos[r], k]) if fs.values[pos[r], k] >= 0 else lt.n]
+    out["successor"] = succ
+    dm = result.national["defence_minister"].values
+    w57 = (months >= pd.Timestamp("1957-01")) & (months <= pd.Timestamp("1958-12"))
+    held = (dm[:, w57] == zh)
+    fell = held.any(1) & (held[:, -1] == 0) if w57.any() else np.zeros(len(runs), bool)
+    out["zhukov"] = set(runs[fell])
+    out["all_five"] = (out["beria"] & out["malenkov"] & out["anti_party"] & out["dual"]
+                       & out["removal"])
+    return out
+
+
+# The historical path with the literature's claim and source beside each step.
+PATH = (
+    ("beria", "1. Beria removed by the end of 1953", "1953",
+     "his colleagues arrested him in June 1953, fearing his police power", "Knight 1993 ch. 9; Taubman 2003 ch. 10"),
+    ("malenkov", "2. Malenkov out of the premiership by the end of 1955", "1955",
+     "demoted in February 1955 after Khrushchev turned the heavy-industry lobby against him", "Tompson 1995 ch. 5; Taubman 2003 ch. 11"),
+    ("anti_party", "3. The anti-party move fails in 1957: the CC upholds the First Secretary", "1957",
+     "the Presidium majority of June 1957 was overturned by the CC plenum", "Taubman 2003 ch. 13; Tompson 1995 ch. 7"),
+    ("dual", "4. Khrushchev First Secretary and Premier at once in 1958-1960", "1958-1960",
+     "he took the premiership from Bulganin in March 1958", "Tompson 1995 ch. 7"),
+    ("removal", "5. Khrushchev removed by the CC in 1964", "1964",
+     "the October 1964 plenum removed him after the plotters canvassed its members", "Taubman 2003 ch. 20; Tompson 1995 ch. 10"),
+    ("all_five", "All five steps in one run", "1953-1964",
+     "the record is one path through these branch points", "issue 15: at least 40% of runs"),
+)
+
+
+def path_table(result) -> pd.DataFrame:
+    """The political path table: each step's share of runs, Wilson 95% interval, claim, source.
+
+    Also the timing rows (the year the CC upholds the First Secretary, the year it removes
+    Khrushchev: the share in the historical year against the most common other year), the
+    modal successor, and Zhukov's fall. Columns: key, pattern, years, probability, ci_low,
+    ci_high, modal (True if the historical branch is the most common), claim, source.
+    """
+    steps = path_steps(result)
+    n = len(steps["runs"])
+    rows = []
+
+    def add(key, name, years, k, claim, source, modal):
+        lo, hi = wilson(k, n)
+        rows.append({"key": key, "pattern": name, "years": years, "probability": k / n if n else np.nan,
+                     "ci_low": lo, "ci_high": hi, "modal": bool(modal), "claim": claim, "source": source})
+
+    for key, name, years, claim, source in PATH:
+        k = len(steps[key])
+        add(key, name, years, k, claim, source, k / max(n, 1) > 0.5 if key != "all_five" else k / max(n, 1) >= 0.4)
+    for key, year, label in (("upheld_year", 1957, "the CC upholds the First Secretary"),
+                             ("removal_year", 1964, "the CC removes Khrushchev")):
+        years = pd.Series(steps[key], dtype=float).value_counts()
+        other = years.drop(year, errors="ignore")
+        best = f"{int(other.index[0])}: {other.iloc[0] / max(n, 1):.2f}" if len(other) else "none"
+        k = int(years.get(year, 0))
+        add(key, f"Timing: {label} in {year} (most common other year {best})", str(year), k,
+            "June 1957, not earlier" if year == 1957 else "October 1964",
+            "Taubman 2003 ch. 13, 20", k > (other.iloc[0] if len(other) else 0))
+    succ = pd.Series(steps["successor"], dtype=object).value_counts()
+    top = succ.index[0] if len(succ) else "none"
+    bre = str(load_leaders().name[load_leaders().index("brezhnev")])
+    k = int(succ.get(bre, 0))
+    add("successor", f"Brezhnev the successor (most common: {top}; "
+        + ", ".join(f"{a.split()[-1]} {b}" for a, b in succ.head(3).items()) + ")", "1964", k,
+        "the plotters settled on Brezhnev as a compromise", "Tompson 1995 ch. 10; Taubman 2003 ch. 20",
+        top == bre)
+    add("zhukov", "Zhukov dismissed from the Defence Ministry in 1957-1958", "1957-1958",
+        len(steps["zhukov"]), "dismissed in October 1957 as a threat to the party's rule",
+        "Taubman 2003 ch. 13; Colton 1979", len(steps["zhukov"]) / max(n, 1) > 0.5)
+    return pd.DataFrame(rows)
+
+
 def political_patterns(result) -> pd.DataFrame:
     """The five political patterns of the Khrushchev era, plus the main counter-branches.
 

@@ -19,6 +19,8 @@ LEVERS = {
                                          description="share of regional party secretaries the First Secretary replaces each year"),
     "cadre_rotation_rule": Lever("level", 0.0, 0.0, 1.0, "0/1",
                                  description="party rule forcing the renewal of committees at each election"),
+    "ministries_threatened": Lever("level", 0.0, 0.0, 1.0, "0/1",
+                                   description="the leadership announces that the industrial ministries are to be abolished (the ministers' grievance is felt now, not when the councils start)"),
     "party_bifurcation": Lever("level", 0.0, 0.0, 1.0, "0/1",
                                description="party committees split into industrial and agricultural branches"),
 }
@@ -75,6 +77,7 @@ class Params(ParamGroup):
     policy_grudge: float = param(0.8, 0.0, 3.0, "standing per policy unit", _T + " ch. 11: the heavy-industry lobby against Malenkov's new course")
     pact: float = param(1.0, 0.0, 3.0, "standing", _A + ": those who install a leader back him for a while")
     grudge_halflife: float = param(60.0, 12.0, 240.0, "months", _A)
+    congress_sanction: float = param(1.0, 0.0, 1.0, "fraction", _T + " ch. 12: the 20th congress confirmed Khrushchev's men in the CC; his rivals moved only in 1957, over the bloc crisis and the ministries (" + _TO + " ch. 7)")
     barred_months: float = param(36.0, 0.0, 120.0, "months", _A + ": a demoted leader is not given office again soon")
     initiative_min: float = param(0.2, 0.0, 1.0, "standing", _A + ": someone ambitious must lead the plot")
     belief_threshold: float = param(0.55, 0.3, 0.9, "probability", _A + ": a coalition moves when it believes it wins")
@@ -84,6 +87,9 @@ class Params(ParamGroup):
     arrest_force_min: float = param(0.3, 0.0, 1.0, "force unit", _A + ": arrest is the move against a leader with coercion")
     arrest_norm_min: float = param(0.45, 0.0, 1.0, "norm", _A + ": arrests need a violence norm still near Stalin's")
     prep_months: float = param(2.0, 1.0, 6.0, "months", "events.csv: Stalin died 1953-03-05, Beria arrested 1953-06-26 after weeks of canvassing")
+    canvass_months: float = param(6.0, 0.0, 12.0, "months", _T + " ch. 20; " + _TO + " ch. 10: the 1964 plotters sounded out CC members and regional secretaries from the spring to October")
+    successor_fear: float = param(2.0, 0.0, 6.0, "1 per (ambition x power share)", _SV + "; " + _TO + " ch. 10: the plotters settled on Brezhnev as a compromise who would not dominate them")
+    plot_commitment: float = param(0.1, 0.0, 0.3, "probability", _A + ": plotters who have sounded each other out do not drop the plot at the first doubt")
     fire_prob: float = param(0.5, 0.1, 1.0, "1/month", _A)
     detect_base: float = param(0.01, 0.0, 0.2, "1/month", _A)
     detect_security: float = param(0.015, 0.0, 0.5, "1/month per force unit", "Knight 1993: the security chief's informers")

@@ -110,6 +110,17 @@ def _policies(w: Work, state: State, decisions, p) -> None:
     pg = pg + p.grievance_destal_leader * (ps.destal_shock / 12.0)[:, None] * hard
     grv = ps.grievance * _decay(p.grievance_halflife)
     sov = lv["sovnarkhoz_reform"]
+    # The threat to the ministries is felt when the reorganisation is announced (the
+    # February 1957 plenum), the rest of the grievance when the councils replace them.
+    warn = np.clip(lv["ministries_threatened"], 0.0, 1.0)
+    new_warn = np.maximum(warn - ps.ministries_warned, 0.0)
+    if new_warn.any():
+        rows = np.flatnonzero(new_warn > 0)
+        grv = grv.copy()
+        grv[rows, MIN] += p.grievance_sovnarkhoz * new_warn[rows]
+        pg[rows] += p.grievance_policy_leader * p.grievance_sovnarkhoz * new_warn[rows, None] * base[:, 1] * 0.5
+        w.arrays["ministries_warned"] = ps.ministries_warned + new_warn
+    warned = w.get("ministries_warned")
     start = (sov > 0.5) & ~ps.sovnarkhoz_done
     if start.any():
         rows = np.flatnonzero(start)
@@ -120,8 +131,9 @@ def _policies(w: Work, state: State, decisions, p) -> None:
         w.arrays["cc_type_counts"] = w.arrays["clients"].sum(1)
         w.arrays["sovnarkhoz_done"] = ps.sovnarkhoz_done | start
         grv = grv.copy()
-        grv[rows, MIN] += p.grievance_sovnarkhoz * sov[rows]
-        pg[rows] += p.grievance_policy_leader * p.grievance_sovnarkhoz * sov[rows, None] * base[:, 1] * 0.5
+        left = np.maximum(sov[rows] - warned[rows], 0.0)
+        grv[rows, MIN] += p.grievance_sovnarkhoz * left
+        pg[rows] += p.grievance_policy_leader * p.grievance_sovnarkhoz * left[:, None] * base[:, 1] * 0.5
     defence = _lever(decisions, "defence_share", m, state) if "defence_share" in decisions.values else ps.defence_prev
     cut = np.maximum(ps.defence_prev - defence, 0.0) * 100.0
     w.arrays["defence_prev"] = np.array(defence, dtype=float)

@@ -84,6 +84,33 @@ def candidate_of(coalition, power, office=FS) -> np.ndarray:
     return np.where(np.max(score, -1) > 0, best, -1)
 
 
+def successor_of(coalition, power, p) -> np.ndarray:
+    """(k,) the coalition's choice of First Secretary: a compromise, not simply its strongest.
+
+    Each eligible member c of the coalition is scored by what the coalition as a whole
+    (weighted by power) thinks of him, his own weight, and the fear of a strong, ambitious
+    successor (allies prefer a leader who cannot dominate them, Svolik 2012 ch. 3):
+
+        score_c = log(power_c elig_c) + sum_j w_j (tie_jc hostility_tie
+                  - gap_jc hostility_stance / sqrt 8) - successor_fear ambition_c share_c
+
+    with w_j the coalition members' power shares. -1 if nobody is eligible.
+    """
+    lt = load_leaders()
+    elig = lt.eligibility[FS]
+    ok = coalition & (elig > 0)
+    pw = np.where(coalition, power, 0.0)
+    wts = pw / np.maximum(pw.sum(-1, keepdims=True), 1e-9)
+    affinity = p.hostility_tie * lt.ties - p.hostility_stance * stance_gap() / np.sqrt(8)
+    approval = wts @ affinity
+    share = power / np.maximum(power.sum(-1, keepdims=True), 1e-9)
+    score = (np.log(np.maximum(power * elig, 1e-9)) + approval
+             - p.successor_fear * lt.ambition * share)
+    score = np.where(ok, score, -np.inf)
+    best = np.argmax(score, -1)
+    return np.where(ok.any(-1), best, -1)
+
+
 def army_side(army, coalition, target) -> np.ndarray:
     """(k,) +1 if the army's leader stands by the target, -1 if he is in the coalition, 0 if none.
 

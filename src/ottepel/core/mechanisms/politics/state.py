@@ -39,7 +39,8 @@ class PoliticsState:
         trial_month, death_month: (runs, L) int, month index (-1 none).
         barred_until: (runs, L) int, month until which a demoted leader gets no office.
         repudiated: (runs, L) bool, removed by a CC plenum (his policies are rolled back).
-        sovnarkhoz_done: (runs,) bool; defence_prev: (runs,) float, last month's defence share.
+        sovnarkhoz_done: (runs,) bool; ministries_warned: (runs,) float, how far the
+            abolition of the ministries has been announced (0..1); defence_prev: (runs,) float, last month's defence share.
         adoption: (runs, sponsors) float, 0..1 (see ``Decisions.at_runs``).
         cc_type, cc_patron, cc_region: (runs, S) int; cc_stance, cc_offset: (runs, S) float.
         cc_size: (runs,) int; clients: (runs, L + 1, T) float, members by patron and type.
@@ -73,6 +74,7 @@ class PoliticsState:
     barred_until: np.ndarray = field(default=None)
     repudiated: np.ndarray = field(default=None)
     sovnarkhoz_done: np.ndarray = field(default=None)
+    ministries_warned: np.ndarray = field(default=None)
     defence_prev: np.ndarray = field(default=None)
     adoption: np.ndarray = field(default=None)
     cc_type: np.ndarray = field(default=None)
@@ -138,7 +140,7 @@ def init(ctx: Context) -> PoliticsState:
         plot_months=np.zeros(n, dtype=np.int64), plot_initiator=np.full(n, -1),
         trial_month=np.full((n, n_l), -1), death_month=np.full((n, n_l), -1),
         barred_until=np.full((n, n_l), -1), repudiated=np.zeros((n, n_l), bool),
-        sovnarkhoz_done=np.zeros(n, bool),
+        sovnarkhoz_done=np.zeros(n, bool), ministries_warned=np.zeros(n),
         defence_prev=np.full(n, float(defence[0]) if defence is not None else 0.12),
         adoption=np.ones((n, len(ctx.decisions.sponsors))),
         cc_type=members["type"], cc_patron=members["patron"], cc_region=members["region"],

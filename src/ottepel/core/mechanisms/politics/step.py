@@ -185,6 +185,11 @@ def step(state: State, decisions, params, rng) -> State:
         mv.trials(w, w.get("violence_norm"))
     fs_before = ps.offices[:, FS].copy()
     mo = _month_context(w, state, p)
+    if w.congress != ps.congress:
+        # A congress sanctions the balance it elects: the new CC's clients are the baseline,
+        # only accumulation beyond it threatens (as with an office gained or lost).
+        mo.share_ema = mo.share_ema + p.congress_sanction * (mo.share - mo.share_ema)
+        w.arrays["share_ema"] = mo.share_ema
     if pinned:
         _pinned(w, state, p)
     else:

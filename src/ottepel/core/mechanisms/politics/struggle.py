@@ -33,10 +33,10 @@ import numpy as np
 from ottepel.core.mechanisms.politics import votes
 from ottepel.core.mechanisms.politics.leaders import FS, PREMIER, SECURITY, load_leaders
 from ottepel.core.mechanisms.politics.power import (
-    candidate_of,
-    keep_probability,
+        keep_probability,
     logistic,
     stance_gap,
+    successor_of,
 )
 from ottepel.core.mechanisms.politics.work import OFFICE_WEIGHT, Work
 
@@ -75,7 +75,10 @@ def _static(p) -> tuple[np.ndarray, np.ndarray]:
         lt = load_leaders()
         gap = stance_gap() / np.sqrt(8)
         static = p.hostility_stance * gap - p.hostility_tie * lt.ties - p.restraint
-        envy = p.envy * lt.eligibility * lt.ambition * OFFICE_WEIGHT[:, None]
+        # A party leader covets the premiership too: he may add it to the First Secretaryship.
+        covet = lt.eligibility.copy()
+        covet[PREMIER] = np.maximum(covet[PREMIER], covet[FS])
+        envy = p.envy * covet * lt.ambition * OFFICE_WEIGHT[:, None]
         _CACHE[key] = (static, envy)
     return _CACHE[key]
 
@@ -146,7 +149,7 @@ def assess(s, tg, h, p) -> dict:
     if fs_vote.any():
         r = np.flatnonzero(fs_vote)
         sub = SimpleNamespace(**{f: getattr(s, f)[r] for f in _CC_FIELDS})
-        cand = candidate_of(coal[r, 0], sub.power)
+        cand = successor_of(coal[r, 0], sub.power, p)
         keep = keep_probability(sub, coal[r, 0], tg[r, 0], cand, p)
         belief[r, 0] = p_pres[r, 0] * (1 - s.arbiter[r] * keep)
     drive = np.where(coal & pres[:, None, :], lt.ambition * h, -np.inf)
@@ -160,7 +163,10 @@ def choose_plot(s, a, tg, p, u_det, u_fire) -> dict:
     """The run's most promising plot: prepare it, maybe get caught, maybe strike."""
     r = np.arange(len(tg))
     thr = p.belief_threshold + p.belief_risk * s.norm
-    excess = np.where(a["valid"], a["belief"] - thr[:, None], -np.inf)
+    # A plot under way holds together unless its belief falls clearly below the threshold.
+    under_way = (tg == s.plot_target[:, None]) & (s.plot_target >= 0)[:, None]
+    excess = np.where(a["valid"], a["belief"] - thr[:, None] + p.plot_commitment * under_way,
+                      -np.inf)
     best = np.argmax(excess, 1)
     go = excess[r, best] > 0
     target = np.where(go, tg[r, best], -1)
@@ -171,7 +177,10 @@ def choose_plot(s, a, tg, p, u_det, u_fire) -> dict:
     initiator = np.where(go, np.where(keep_init, s.plot_initiator, init), -1)
     own_sec = s.security[r, np.maximum(target, 0)]
     detected = go & (u_det < p.detect_base + p.detect_security * own_sec)
-    fire = go & ~detected & (months >= p.prep_months) & (u_fire < p.fire_prob)
+    # A plot against the First Secretary that expects the CC to decide canvasses its members
+    # first (October 1964); one that expects the Presidium to decide does not (June 1957).
+    prep = p.prep_months + np.where(target == s.fs, p.canvass_months * s.arbiter, 0.0)
+    fire = go & ~detected & (months >= prep) & (u_fire < p.fire_prob)
     return {"slot": best, "target": target, "initiator": initiator, "months": months,
             "detected": detected, "fire": fire}
 

@@ -25,7 +25,7 @@ from ottepel.core.mechanisms.politics.moves import (
     strip_office,
     transfer_clients,
 )
-from ottepel.core.mechanisms.politics.power import army_side, candidate_of, cc_common
+from ottepel.core.mechanisms.politics.power import army_side, cc_common, successor_of
 from ottepel.core.mechanisms.politics.work import Work, _Rows, mask_names
 
 
@@ -158,7 +158,7 @@ def _plenum(w: Work, mo, rows, tgt, init, coal, yes, h, by, p) -> np.ndarray:
     """The First Secretary appeals to a CC plenum, which decides (June 1957, October 1964)."""
     lt = load_leaders()
     power = mo.power[rows]
-    cand = candidate_of(coal, power)
+    cand = successor_of(coal, power, p)
     cand = np.where(cand >= 0, cand, np.argmax(np.where(coal, power, -1.0), 1))
     sub = w.rng.subset(rows)
     members = {k: mo.cc[k][rows] for k in ("type", "patron", "stance", "offset")}
