@@ -77,7 +77,7 @@ class Params(ParamGroup):
     policy_grudge: float = param(0.8, 0.0, 3.0, "standing per policy unit", _T + " ch. 11: the heavy-industry lobby against Malenkov's new course")
     pact: float = param(1.0, 0.0, 3.0, "standing", _A + ": those who install a leader back him for a while")
     grudge_halflife: float = param(60.0, 12.0, 240.0, "months", _A)
-    congress_sanction: float = param(1.0, 0.0, 1.0, "fraction", _T + " ch. 12: the 20th congress confirmed Khrushchev's men in the CC; his rivals moved only in 1957, over the bloc crisis and the ministries (" + _TO + " ch. 7)")
+    congress_sanction: float = param(0.95, 0.0, 1.0, "fraction", _T + " ch. 12: the 20th congress confirmed Khrushchev's men in the CC; his rivals moved only in 1957, over the bloc crisis and the ministries (" + _TO + " ch. 7)")
     barred_months: float = param(36.0, 0.0, 120.0, "months", _A + ": a demoted leader is not given office again soon")
     initiative_min: float = param(0.2, 0.0, 1.0, "standing", _A + ": someone ambitious must lead the plot")
     belief_threshold: float = param(0.55, 0.3, 0.9, "probability", _A + ": a coalition moves when it believes it wins")
