@@ -89,6 +89,7 @@ class Params(ParamGroup):
     prep_months: float = param(2.0, 1.0, 6.0, "months", "events.csv: Stalin died 1953-03-05, Beria arrested 1953-06-26 after weeks of canvassing")
     canvass_months: float = param(6.0, 0.0, 12.0, "months", _T + " ch. 20; " + _TO + " ch. 10: the 1964 plotters sounded out CC members and regional secretaries from the spring to October")
     successor_fear: float = param(2.0, 0.0, 6.0, "1 per (ambition x power share)", _SV + "; " + _TO + " ch. 10: the plotters settled on Brezhnev as a compromise who would not dominate them")
+    army_debt: float = param(1.5, 0.0, 4.0, "standing", _T + " ch. 13; Colton 1979 (Commissars, Commanders and Civilian Authority): Zhukov, who had flown CC members to Moscow in June 1957, was dismissed in October as a threat to the party's rule")
     plot_commitment: float = param(0.1, 0.0, 0.3, "probability", _A + ": plotters who have sounded each other out do not drop the plot at the first doubt")
     fire_prob: float = param(0.5, 0.1, 1.0, "1/month", _A)
     detect_base: float = param(0.01, 0.0, 0.2, "1/month", _A)

@@ -199,7 +199,22 @@ def _plenum(w: Work, mo, rows, tgt, init, coal, yes, h, by, p) -> np.ndarray:
     if len(kept):
         _retaliate(w, mo, rows[kept], tgt[kept], init[kept], yes[kept], h[kept], fate_u[kept], p)
         pack[kept] = True
+        _army_debt(w, rows[kept], tgt[kept], s.army[kept], side[kept], p)
     return pack
+
+
+def _army_debt(w: Work, rows, fs, army, side, p) -> None:
+    """A marshal who saved the First Secretary becomes a threat to him (Zhukov, October 1957).
+
+    Where the army's leader stood by the upheld First Secretary, the First Secretary (and,
+    through the bandwagon, the Presidium) takes a grudge ``army_debt`` against him: a
+    politically active soldier who decided one plenum could decide the next.
+    """
+    lead = np.argmax(army, 1)
+    ok = (side > 0) & (lead != fs) & (army.max(1) > 0.2)
+    if ok.any():
+        onehot = np.arange(army.shape[1])[None, :] == lead[ok][:, None]
+        add_grudge(w, rows[ok], fs[ok], onehot, p.army_debt)
 
 
 def _retaliate(w: Work, mo, rows, fs, init, yes, h, fate_u, p) -> None:
