@@ -37,7 +37,7 @@ def politics_modules():
     politics = importlib.import_module("ottepel.core.mechanisms.politics")
     if politics not in mechanisms.ORDER:
         pytest.fail("politics domain not merged yet (ottepel.core.mechanisms.politics is not in ORDER)")
-    return politics, importlib.import_module("ottepel.core.mechanisms.leaders")
+    return politics, importlib.import_module("ottepel.core.mechanisms.politics.leaders")
 
 
 def expected_cc_size(leaders, month: np.datetime64) -> int:

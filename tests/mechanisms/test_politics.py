@@ -13,10 +13,10 @@ from ottepel.analysis.politics_report import leader_power, office_holders
 from ottepel.analysis.validation.politics_patterns import political_patterns, wilson
 from ottepel.core.decisions import Decisions
 from ottepel.core.engine import initial_state, run_chunk
-from ottepel.core.mechanisms import cc as ccm
-from ottepel.core.mechanisms import moves as mv
-from ottepel.core.mechanisms import struggle as st
-from ottepel.core.mechanisms.leaders import (
+from ottepel.core.mechanisms.politics import cc as ccm
+from ottepel.core.mechanisms.politics import moves as mv
+from ottepel.core.mechanisms.politics import struggle as st
+from ottepel.core.mechanisms.politics.leaders import (
     ACTIVE,
     ARRESTED,
     DEMOTED,

@@ -193,9 +193,11 @@ def test_the_wall_once_built_stays(sc):
     from ottepel.core.mechanisms import berlin
 
     s0 = _at(sc, "1962-01")
-    assert np.all(s0.berlin.wall_prev == 1.0)  # built in August 1961 in every run at this point
+    # Built in August 1961 wherever the leadership adopted it (partly, where the run's
+    # leadership only half backs Ulbricht); no run has pulled it down since.
+    assert np.all(s0.berlin.wall_prev > 0.5)
     s1 = berlin.step(s0, Levers(sc.decisions, berlin_wall=0.0), sc.params, s0.context.rng)
-    assert np.all(s1.berlin.wall_prev == 1.0)
+    np.testing.assert_array_equal(s1.berlin.wall_prev, s0.berlin.wall_prev)
 
 
 # ---- education --------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from ottepel.core.mechanisms.leaders import MEMBER_TYPES, load_leaders
+from ottepel.core.mechanisms.politics.leaders import MEMBER_TYPES, load_leaders
 
 OFFICE_VARS = ("first_secretary", "premier", "security_chief", "defence_minister",
                "head_of_state", "gosplan_chair")

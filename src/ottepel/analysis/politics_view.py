@@ -1,10 +1,10 @@
 """Read-only views of the politics domain for the game shells (gym, PettingZoo, assess).
 
-The politics mechanism (``mechanisms/politics.py`` with its tables in
-``mechanisms/leaders.py``) is built in parallel; this module is the one place where the
+The politics mechanism (``mechanisms/politics/`` with its tables in
+``mechanisms/politics/leaders.py``) is built in parallel; this module is the one place where the
 shells read it, by duck typing, so they work before and after it is merged:
 
-- leader ids come from ``mechanisms.leaders.load_leaders().index(name)`` (or a
+- leader ids come from ``mechanisms.politics.leaders.load_leaders().index(name)`` (or a
   ``LEADERS`` sequence / ``leader_index`` function on the politics module);
 - the politics state is expected to have ``offices`` ((runs, offices) int, holder's
   leader id, office 0 = First Secretary), ``status`` ((runs, leaders) int, 0 = active)
@@ -32,7 +32,7 @@ def _module(name: str):
 
 def leader_names() -> list[str] | None:
     """Leader keys in leader-id order (lower case), or None without politics tables."""
-    lt = _module("leaders")
+    lt = _module("politics.leaders")
     if lt is not None and hasattr(lt, "load_leaders"):
         return [str(k) for k in lt.load_leaders().key]
     pol = _module("politics")
@@ -44,7 +44,7 @@ def leader_names() -> list[str] | None:
 
 def leader_index(name: str) -> int | None:
     """Leader id of a name (``"Khrushchev"`` or ``"khrushchev"``), None if unknown."""
-    lt = _module("leaders")
+    lt = _module("politics.leaders")
     if lt is not None and hasattr(lt, "load_leaders"):
         try:
             return int(lt.load_leaders().index(name))

@@ -12,7 +12,7 @@ Usage::
 
 The environment runs one run (``runs=1``) of a scenario through the same engine as
 ``ottepel.simulate`` (economy and all), a quarter per step (``months_per_step``). It needs
-the politics domain (``mechanisms/politics.py``).
+the politics domain (``mechanisms/politics/``).
 
 Agents: the named leaders of ``leaders.csv`` (``possible_agents``, by key, e.g.
 ``"khrushchev"``). A leader becomes an agent when he first sits in the Presidium while
@@ -80,7 +80,7 @@ def _politics_module():
     mod = getattr(mechanisms, "politics", None)
     if mod is None or not any(m.NAME == "politics" for m in mechanisms.ORDER):
         raise RuntimeError(
-            "the PettingZoo environment needs the politics domain (mechanisms/politics.py)")
+            "the PettingZoo environment needs the politics domain (mechanisms/politics/)")
     return mod
 
 
@@ -98,7 +98,7 @@ class PresidiumEnv(ParallelEnv):
     def __init__(self, scenario: str | Path | Scenario = "khrushchev-1953",
                  months_per_step: int = 3, render_mode: str | None = None):
         self.politics = _politics_module()
-        from ottepel.core.mechanisms.leaders import load_leaders
+        from ottepel.core.mechanisms.politics.leaders import load_leaders
 
         self.leaders = load_leaders()
         self.scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)

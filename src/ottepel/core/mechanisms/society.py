@@ -26,8 +26,13 @@ crowd", Past & Present 50; Cook 1993, The Soviet Social Contract and Why It Fail
 
 Unrest follows a threshold model (Granovetter 1978, AJS 83:1420) with logistic
 thresholds: the share of townspeople disposed to join a crowd is
-``d_r = logistic((G_r - theta - phi * fear_r) / s)``, and local incidents spark a riot at
-the hazard ``h_r = trigger_rate * urban_r * d_r``. At most one riot a month is drawn
+``d_r = logistic((G_r - theta - phi * fear_r) / s) * clip((G_r - floor) / ramp, 0, 1)``:
+nobody is disposed below the stated grievance ``riot_floor`` (no riot without a
+grievance), and local incidents spark a riot at the hazard
+``h_r = trigger_rate * sqrt(urban_r * mean urban) * d_r``: the disposed share, i.e. the
+local grievance, places the riot, and a region's size counts only by its square root
+(incidents come from many towns and workplaces, not in proportion to heads, so the
+capitals do not riot most merely for being large). At most one riot a month is drawn
 nationally (riots are rare; the region is drawn in proportion to ``h_r``). Its size is
 ``urban_r * d_r * mobilisation * lognormal``; the authorities answer with police or, for
 large crowds, the army (casualties, local fear), and may concede (supplies: relief).
@@ -92,6 +97,8 @@ class Params(ParamGroup):
     market_absorption: float = param(0.3, 0.0, 1.0, "fraction", "assumption: share of unmet demand spent on substitutes at higher prices")
     overhang_weight: float = param(0.05, 0.0, 0.5, "1", "Kornai 1980: queues and empty shelves; assumption")
     threshold: float = param(0.64, 0.2, 1.0, "log points", _TH)
+    riot_floor: float = param(0.1, 0.0, 0.4, "log points", "Granovetter 1978; Kozlov 2002: every disorder he documents had a local grievance (prices, norms, supply, housing); below this nobody joins a crowd")
+    riot_floor_ramp: float = param(0.1, 0.01, 0.3, "log points", "assumption: the disposed share rises from zero over this much grievance above the floor")
     threshold_spread: float = param(0.1, 0.03, 0.3, "log points", _TH)
     fear_weight: float = param(0.25, 0.0, 0.8, "log points per unit fear", "assumption: fear raises the threshold to join (Kozlov 2002)")
     trigger_rate: float = param(0.35, 0.02, 2.0, "1/month per million townspeople", _TH)
@@ -339,7 +346,9 @@ def _unrest(state: State, s: SocietyState, p, rng, m: int) -> State:
     nat_fear = state.repression.fear if "repression" in state.domains else np.zeros(state.n_runs)
     gap = s.gap - p.fear_weight * s.local_fear if s.local_fear.any() else s.gap
     d = disposed_share(gap, nat_fear, p)
-    hazard = np.multiply(d, urban)
+    d *= np.clip((s.gap - p.riot_floor) / p.riot_floor_ramp, 0.0, 1.0)
+    hazard = np.sqrt(urban * urban.mean(1, keepdims=True))
+    hazard *= d
     hazard *= p.trigger_rate
     total = hazard.sum(1)
     riot = u[:, 0] < -np.expm1(-total)

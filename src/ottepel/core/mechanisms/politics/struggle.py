@@ -1,4 +1,4 @@
-"""The struggle for power: power, threat, coalitions and plots (who moves, and when).
+"""The struggle for power: threat, coalitions and plots (who moves, and when).
 
 All functions are vectorised over runs; loops run only over a few target slots. Each
 month (``struggle``), for the runs under review (every run once a quarter, staggered by
@@ -19,9 +19,9 @@ run id, and every run with a plot under way):
    plenum he would call (weighted by ``arbiter``, the belief that the CC decides, which
    jumps to 1 after the first plenum that overturns or upholds a Presidium vote).
 5. ``choose_plot``: the most promising coalition prepares (``prep_months``) and then
-   strikes; meanwhile the target may detect it (``moves._detected``).
+   strikes; meanwhile the target may detect it (``votes.detected``).
 
-``moves.py`` carries out the moves.
+``votes.py`` carries out the moves; ``power.py`` holds the power and plenum estimates.
 """
 
 from __future__ import annotations
@@ -30,60 +30,17 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from ottepel.core.mechanisms import cc as ccm
-from ottepel.core.mechanisms import moves as mv
-from ottepel.core.mechanisms.leaders import DEFENCE, FS, MIN, PREMIER, SECURITY, load_leaders
+from ottepel.core.mechanisms.politics import votes
+from ottepel.core.mechanisms.politics.leaders import FS, PREMIER, SECURITY, load_leaders
+from ottepel.core.mechanisms.politics.power import (
+        keep_probability,
+    logistic,
+    stance_gap,
+    successor_of,
+)
+from ottepel.core.mechanisms.politics.work import OFFICE_WEIGHT, Work
 
 N_SLOTS = 4
-
-
-def logistic(x: np.ndarray) -> np.ndarray:
-    """The logistic function 1 / (1 + exp(-x))."""
-    return 1.0 / (1.0 + np.exp(-x))
-
-
-def leader_power(status, presidium, offices, counts, coercion_clients, prestige, destal, sov,
-                 police_cut, p):
-    """Power of each leader (standing units).
-
-    P_i = (seat + office + clients + coercion + prestige + legitimacy) x (0.5 + 0.5 skill)
-
-    Returns:
-        power, army, security: (runs, L); army and security are the coercion a leader
-        commands (the Defence Ministry and military CC clients; the security apparatus,
-        weakened by ``police_cut``, and security CC clients). ``coercion_clients`` is the
-        pair (military, security) of client shares from ``cc.security_military_counts``.
-    """
-    lt = load_leaders()
-    n_l = lt.n
-    active = status == 0
-    ids = np.arange(n_l)
-    mil, sec = coercion_clients
-    army = 0.6 * (offices[:, DEFENCE][:, None] == ids) + 0.8 * mil
-    security = ((offices[:, SECURITY][:, None] == ids) + 0.5 * sec) * (1.0 - police_cut)[:, None]
-    coercion = army + p.security_weight * security
-    tw = np.empty((len(sov), counts.shape[2]))
-    tw[:] = (1.0, 1.0, 0.7, 0.7, 0.6)
-    tw[:, MIN] = 1.0 - 0.5 * sov
-    weighted = np.einsum("rlt,rt->rl", counts, tw)
-    clients = weighted[:, :n_l] / np.maximum(weighted.sum(1, keepdims=True), 1.0)
-    d = destal[:, None]
-    legit = lt.legitimacy * (1 - d) - d * lt.legitimacy * (1 - lt.reform) / 2
-    raw = (p.power_presidium_seat * presidium + p.power_office * office_score(offices, n_l)
-           + p.power_clients * clients + p.power_coercion * coercion
-           + p.power_prestige * prestige + p.power_legitimacy * legit)
-    power = active * np.maximum(raw, 0.02) * (0.5 + 0.5 * lt.skill)
-    return power, army * active, security * active
-
-
-def office_score(offices: np.ndarray, n_leaders: int) -> np.ndarray:
-    """(runs, L) summed office weight of the offices each leader holds."""
-    n = offices.shape[0]
-    out = np.zeros((n, n_leaders + 1))
-    rows = np.arange(n)
-    for o in range(offices.shape[1]):
-        out[rows, np.where(offices[:, o] >= 0, offices[:, o], n_leaders)] += mv.OFFICE_WEIGHT[o]
-    return out[:, :n_leaders]
 
 
 def target_slots(offices, power, force, active) -> np.ndarray:
@@ -118,18 +75,12 @@ def _static(p) -> tuple[np.ndarray, np.ndarray]:
         lt = load_leaders()
         gap = stance_gap() / np.sqrt(8)
         static = p.hostility_stance * gap - p.hostility_tie * lt.ties - p.restraint
-        envy = p.envy * lt.eligibility * lt.ambition * mv.OFFICE_WEIGHT[:, None]
+        # A party leader covets the premiership too: he may add it to the First Secretaryship.
+        covet = lt.eligibility.copy()
+        covet[PREMIER] = np.maximum(covet[PREMIER], covet[FS])
+        envy = p.envy * covet * lt.ambition * OFFICE_WEIGHT[:, None]
         _CACHE[key] = (static, envy)
     return _CACHE[key]
-
-
-def stance_gap() -> np.ndarray:
-    """(L, L) Euclidean stance distance in (reform, consumer) space (0..2.83)."""
-    if "gap" not in _CACHE:
-        lt = load_leaders()
-        s = np.stack([lt.reform, lt.consumer], 1)
-        _CACHE["gap"] = np.sqrt(((s[:, None, :] - s[None, :, :]) ** 2).sum(-1))
-    return _CACHE["gap"]
 
 
 def hostility(s, tg, thr, noise, p) -> np.ndarray:
@@ -178,44 +129,6 @@ def hostility(s, tg, thr, noise, p) -> np.ndarray:
     return np.where(bad, -np.inf, h)
 
 
-def candidate_of(coalition, power, office=FS) -> np.ndarray:
-    """(k,) the coalition's man for an office: its strongest eligible member (-1 none)."""
-    lt = load_leaders()
-    score = np.where(coalition, power * lt.eligibility[office], -1.0)
-    best = np.argmax(score, -1)
-    return np.where(np.max(score, -1) > 0, best, -1)
-
-
-def army_side(army, coalition, target) -> np.ndarray:
-    """(k,) +1 if the army's leader stands by the target, -1 if he is in the coalition, 0 if none.
-
-    The army's leader is whoever commands most of it (the Defence Minister, or a marshal
-    with the officers' loyalty); uncommitted, the army sides with the incumbent.
-    """
-    lead = np.argmax(army, 1)
-    rows = np.arange(len(lead))
-    side = np.where(coalition[rows, lead] & (lead != target), -1.0, 1.0)
-    return np.where(army.max(1) > 0.2, side, 0.0)
-
-
-def cc_common(s, coalition, target, candidate, p) -> np.ndarray:
-    """Utility terms every CC member shares: incumbency, prestige gap, the army's help."""
-    rows = np.arange(len(target))
-    gap = s.prestige[rows, np.maximum(target, 0)] - np.where(
-        candidate >= 0, s.prestige[rows, np.maximum(candidate, 0)], 0.0)
-    side = army_side(s.army, coalition, target)
-    return p.cc_incumbency + p.cc_prestige_weight * gap + p.cc_army_help * side
-
-
-def keep_probability(s, coalition, target, candidate, p) -> np.ndarray:
-    """(k,) the plotters' estimate that a CC plenum keeps the target."""
-    common = cc_common(s, coalition, target, candidate, p)
-    grv = s.grievance + s.society_grievance[:, None] + p.grievance_destal * 0.3 * s.destal_shock[:, None]
-    share = ccm.support_estimate(s.counts, coalition, np.maximum(target, 0), candidate,
-                                 s.leader_patron, grv, common, p)
-    return logistic((share - 0.5) / p.cc_estimate_sd)
-
-
 def assess(s, tg, h, p) -> dict:
     """Coalitions against each target slot and what they believe about winning."""
     lt = load_leaders()
@@ -236,7 +149,7 @@ def assess(s, tg, h, p) -> dict:
     if fs_vote.any():
         r = np.flatnonzero(fs_vote)
         sub = SimpleNamespace(**{f: getattr(s, f)[r] for f in _CC_FIELDS})
-        cand = candidate_of(coal[r, 0], sub.power)
+        cand = successor_of(coal[r, 0], sub.power, p)
         keep = keep_probability(sub, coal[r, 0], tg[r, 0], cand, p)
         belief[r, 0] = p_pres[r, 0] * (1 - s.arbiter[r] * keep)
     drive = np.where(coal & pres[:, None, :], lt.ambition * h, -np.inf)
@@ -250,7 +163,10 @@ def choose_plot(s, a, tg, p, u_det, u_fire) -> dict:
     """The run's most promising plot: prepare it, maybe get caught, maybe strike."""
     r = np.arange(len(tg))
     thr = p.belief_threshold + p.belief_risk * s.norm
-    excess = np.where(a["valid"], a["belief"] - thr[:, None], -np.inf)
+    # A plot under way holds together unless its belief falls clearly below the threshold.
+    under_way = (tg == s.plot_target[:, None]) & (s.plot_target >= 0)[:, None]
+    excess = np.where(a["valid"], a["belief"] - thr[:, None] + p.plot_commitment * under_way,
+                      -np.inf)
     best = np.argmax(excess, 1)
     go = excess[r, best] > 0
     target = np.where(go, tg[r, best], -1)
@@ -261,7 +177,10 @@ def choose_plot(s, a, tg, p, u_det, u_fire) -> dict:
     initiator = np.where(go, np.where(keep_init, s.plot_initiator, init), -1)
     own_sec = s.security[r, np.maximum(target, 0)]
     detected = go & (u_det < p.detect_base + p.detect_security * own_sec)
-    fire = go & ~detected & (months >= p.prep_months) & (u_fire < p.fire_prob)
+    # A plot against the First Secretary that expects the CC to decide canvasses its members
+    # first (October 1964); one that expects the Presidium to decide does not (June 1957).
+    prep = p.prep_months + np.where(target == s.fs, p.canvass_months * s.arbiter, 0.0)
+    fire = go & ~detected & (months >= prep) & (u_fire < p.fire_prob)
     return {"slot": best, "target": target, "initiator": initiator, "months": months,
             "detected": detected, "fire": fire}
 
@@ -283,7 +202,7 @@ def _take(s, rows) -> SimpleNamespace:
     return out
 
 
-def struggle(w: mv.Work, mo, p) -> np.ndarray:
+def struggle(w: Work, mo, p) -> np.ndarray:
     """One month of the free struggle; returns (runs,) bool "pack the Presidium now"."""
     lt = load_leaders()
     n, m = len(mo.fs), w.month
@@ -309,8 +228,8 @@ def struggle(w: mv.Work, mo, p) -> np.ndarray:
     w.mut("plot_initiator")[idx] = plan["initiator"]
     det = np.flatnonzero(plan["detected"])
     if len(det):
-        mv.detected(w, mo, a, plan, det, idx, u[:, lt.n + 2], p)
+        votes.detected(w, mo, a, plan, det, idx, u[:, lt.n + 2], p)
     fire = np.flatnonzero(plan["fire"])
     if len(fire):
-        pack = mv.fire(w, mo, a, plan, fire, idx, p)
+        pack = votes.fire(w, mo, a, plan, fire, idx, p)
     return pack

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ottepel.core.mechanisms.leaders import (
+from ottepel.core.mechanisms.politics.leaders import (
     MEMBER_TYPES,
     MIL,
     MIN,

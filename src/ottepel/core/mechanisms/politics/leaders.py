@@ -33,7 +33,8 @@ NONE = -1  # an office held by an official the model does not name
 ELIGIBILITY = np.array([
     # party state army security ideology
     [1.0, 0.2, 0.0, 0.0, 0.5],   # first secretary: a party man (Malenkov had been senior secretary)
-    [1.0, 1.0, 0.1, 0.0, 0.2],   # premier: a state manager or the party leader (Stalin, Malenkov in 1953)
+    [0.0, 1.0, 0.1, 0.0, 0.0],   # premier: a state manager; the First Secretary himself only by
+                                 # accumulation (moves.fill_vacancies: Khrushchev, 1958)
     [0.3, 0.0, 0.0, 1.0, 0.0],   # security chief
     [0.0, 0.2, 1.0, 0.0, 0.0],   # defence minister: a marshal or a political marshal
     [0.6, 0.6, 0.6, 0.0, 0.6],   # head of state: any senior figure
